@@ -1,0 +1,45 @@
+# `make run` and `make test` do all the set-up on a machine that has only Python 3.11+.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# With DATABASE_URL unset, commands run against the embedded PostgreSQL in .data/postgres, which is
+# started for them and stopped afterwards (unless it was already running).
+WITH_DB := $(if $(DATABASE_URL),,$(BIN)/python -m config.embedded_db run --)
+
+.PHONY: run test install lint format stop clean
+
+run: install
+	@$(WITH_DB) sh -c '$(MANAGE) migrate --no-input && $(MANAGE) seed_demo && \
+		echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)" && \
+		exec $(MANAGE) runserver 127.0.0.1:$(PORT)'
+
+test: install lint
+	@$(WITH_DB) $(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml config/constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.3"
+	$(BIN)/python config/requirements.py dev > $(VENV)/requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -c config/constraints.txt -r $(VENV)/requirements.txt
+	@touch $@
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+stop: install
+	$(BIN)/python -m config.embedded_db stop
+
+clean: stop
+	rm -rf $(VENV)

@@ -1,0 +1,122 @@
+"""Read settings from environment variables, failing loudly on a value that makes no sense.
+
+A typo in a deployment's environment must stop the process at start-up with a message naming the
+variable, not surface later as a half-configured site.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "", *, environ: Mapping[str, str] = os.environ) -> str:
+    return environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool, *, environ: Mapping[str, str] = os.environ) -> bool:
+    if name not in environ:
+        return default
+    value = environ[name].strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}."
+    )
+
+
+def env_int(name: str, default: int, *, environ: Mapping[str, str] = os.environ) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_list(
+    name: str, default: list[str], *, environ: Mapping[str, str] = os.environ
+) -> list[str]:
+    if name not in environ:
+        return default
+    return [item.strip() for item in environ[name].split(",") if item.strip()]
+
+
+def env_choice(
+    name: str, choices: tuple[str, ...], default: str, *, environ: Mapping[str, str] = os.environ
+) -> str:
+    value = environ.get(name, default).strip().lower() or default
+    if value not in choices:
+        allowed = ", ".join(choices)
+        raise ImproperlyConfigured(f"{name} must be one of {allowed}, not {value!r}.")
+    return value
+
+
+def parse_database_url(url: str) -> dict[str, object]:
+    """Turn `postgres://user:password@host:port/name?options` into a Django DATABASES entry.
+
+    A Unix socket directory may be given as `?host=/path` (libpq's own convention).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must start with postgres:// or postgresql://, not {parts.scheme!r}://. "
+            "The project runs on PostgreSQL only."
+        )
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ImproperlyConfigured(
+            "DATABASE_URL must name a database, e.g. postgres://host/dbname."
+        )
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    host = query.pop("host", None) or unquote(parts.hostname or "")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured("DATABASE_URL has a port that is not a number.") from None
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": host,
+        "PORT": str(query.pop("port", "") or port or ""),
+        "OPTIONS": query,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def production_problems(
+    *,
+    debug: bool,
+    secret_key: str,
+    default_secret_key: str,
+    field_encryption_keys: list[str],
+    database_url: str,
+    allowed_hosts: list[str],
+) -> list[str]:
+    """What keeps a production configuration from being safe to start, one sentence each."""
+    problems = []
+    if debug:
+        problems.append("DEBUG is on; set DEBUG=false.")
+    if not secret_key or secret_key == default_secret_key or len(secret_key) < 40:
+        problems.append("SECRET_KEY is missing, the development default, or shorter than 40 chars.")
+    if not field_encryption_keys:
+        problems.append(
+            "FIELD_ENCRYPTION_KEYS is missing; witness identities cannot be stored without it."
+        )
+    if not database_url:
+        problems.append("DATABASE_URL is missing; the embedded database is for development only.")
+    if not allowed_hosts:
+        problems.append("ALLOWED_HOSTS is missing.")
+    return problems
