@@ -1,0 +1,415 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from core.public_ids import new_incident_id
+
+
+class Region(models.Model):
+    """An administrative unit of Ukraine (KATOTTH), placed in the tree by a materialised path."""
+
+    class Level(models.TextChoices):
+        OBLAST = "oblast", "Oblast"
+        RAION = "raion", "Raion"
+        HROMADA = "hromada", "Hromada"
+        SETTLEMENT = "settlement", "Settlement"
+
+    code = models.CharField("KATOTTH code", max_length=19, unique=True)
+    iso_code = models.CharField(
+        "ISO 3166-2 code",
+        max_length=5,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Oblast-level units only, e.g. UA-14.",
+    )
+    level = models.CharField(max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # Codes of the unit and its ancestors, broadest first, each followed by "/": a prefix match on
+    # this column finds a unit and everything beneath it.
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    name_en = models.CharField("name (English)", max_length=120)
+    name_uk = models.CharField("name (Ukrainian)", max_length=120)
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        ordering = ["path"]
+        indexes = [
+            # Serves "this region and everything beneath it": WHERE path LIKE 'UA14.../%'.
+            models.Index(
+                fields=["path"], name="region_path_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="region_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="region_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="oblast") | Q(iso_code__isnull=True),
+                name="region_iso_code_oblast_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="oblast", parent__isnull=True)
+                | (~Q(level="oblast") & Q(parent__isnull=False)),
+                name="region_only_oblasts_are_roots",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @staticmethod
+    def path_for(code: str, parent: Region | None) -> str:
+        return (parent.path if parent else "") + code + "/"
+
+    @property
+    def oblast_code(self) -> str:
+        return self.path.split("/", 1)[0]
+
+
+class IncidentType(models.Model):
+    """A kind of violation in the controlled vocabulary, e.g. execution of a prisoner of war."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name_en = models.CharField("name (English)", max_length=120)
+    name_uk = models.CharField("name (Ukrainian)", max_length=120)
+    description = models.TextField(blank=True)
+    legal_reference = models.CharField(
+        max_length=255, blank=True, help_text="e.g. Geneva Convention III, art. 13."
+    )
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class GeoPrecision(models.TextChoices):
+    EXACT = "exact", "Exact"
+    SETTLEMENT = "settlement", "Settlement"
+    HROMADA = "hromada", "Hromada"
+    RAION = "raion", "Raion"
+    OBLAST = "oblast", "Oblast"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class VictimCategory(models.TextChoices):
+    POW = "pow", "Prisoners of war"
+    SURRENDERING = "surrendering", "Soldiers trying to surrender"
+    HORS_DE_COMBAT = "hors-de-combat", "Other persons hors de combat"
+    CIVILIAN_DETAINEE = "civilian-detainee", "Civilian detainees"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class AttributionConfidence(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class VerificationStatus(models.TextChoices):
+    UNASSESSED = "unassessed", "Unassessed"
+    SINGLE_SOURCE = "single_source", "Single source"
+    CREDIBLE = "credible", "Credible"
+    VERIFIED = "verified", "Verified"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    CONTESTED = "contested", "Contested"
+    DISCOUNTED = "discounted", "Discounted"
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+def _ordered(low: str, best: str, high: str, prefix: str) -> list[models.CheckConstraint]:
+    """low <= best <= high, each comparison applying only where both figures are known."""
+    pairs = [(low, best), (best, high), (low, high)]
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{a}__isnull": True})
+            | Q(**{f"{b}__isnull": True})
+            | Q(**{f"{a}__lte": F(b)}),
+            name=f"incident_{prefix}_{a.rsplit('_', 1)[1]}_le_{b.rsplit('_', 1)[1]}",
+        )
+        for a, b in pairs
+    ]
+
+
+class IncidentQuerySet(models.QuerySet):
+    def published(self) -> IncidentQuerySet:
+        """The one gate for every public page and API response."""
+        return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+    def in_region(self, region: Region) -> IncidentQuerySet:
+        """Incidents in `region` or any unit beneath it (one indexed prefix match)."""
+        return self.filter(region__path__startswith=region.path)
+
+
+class Incident(models.Model):
+    """One documented event: what happened, when, where, to whom, by whom, and how sure we are."""
+
+    public_id = models.CharField(
+        max_length=12, unique=True, editable=False, default=new_incident_id
+    )
+    title = models.CharField(
+        max_length=200, help_text="A short factual headline, e.g. 'Execution of three POWs near X'."
+    )
+    summary = models.TextField(
+        blank=True,
+        help_text="Public. What happened, in neutral words. Never name or hint at a witness.",
+    )
+    internal_notes = models.TextField(
+        blank=True, help_text="Staff only; never shown publicly. Leads, doubts, follow-ups."
+    )
+    incident_type = models.ForeignKey(
+        IncidentType, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
+
+    date_start = models.DateField(
+        null=True, blank=True, help_text="First day the incident may have happened."
+    )
+    date_end = models.DateField(
+        null=True, blank=True, help_text="Last possible day, when only a range is known."
+    )
+    date_precision = models.CharField(
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How precisely the date is known; the public site shows the date this precisely.",
+    )
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        db_index=False,
+        help_text="The smallest administrative unit that is known.",
+    )
+    location_name = models.CharField(max_length=200, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    geo_precision = models.CharField(
+        max_length=12, choices=GeoPrecision.choices, default=GeoPrecision.UNKNOWN
+    )
+    coordinates_public = models.BooleanField(
+        default=False,
+        help_text="A reviewer may publish exact coordinates; otherwise the public sees them "
+        "rounded to about 1 km or coarser.",
+    )
+
+    killed_low = models.PositiveIntegerField(null=True, blank=True)
+    killed_best = models.PositiveIntegerField(null=True, blank=True)
+    killed_high = models.PositiveIntegerField(null=True, blank=True)
+    wounded_low = models.PositiveIntegerField(null=True, blank=True)
+    wounded_best = models.PositiveIntegerField(null=True, blank=True)
+    wounded_high = models.PositiveIntegerField(null=True, blank=True)
+    victim_category = models.CharField(
+        max_length=20, choices=VictimCategory.choices, default=VictimCategory.UNKNOWN
+    )
+
+    perpetrator_force = models.CharField(max_length=200, blank=True)
+    perpetrator_unit = models.CharField(max_length=200, blank=True)
+    attribution_confidence = models.CharField(
+        max_length=10, choices=AttributionConfidence.choices, blank=True
+    )
+
+    verification_status = models.CharField(
+        max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.UNASSESSED
+    )
+    verification_rationale = models.TextField(
+        blank=True, help_text="Public. Why this status: which sources, what was checked."
+    )
+
+    publication_status = models.CharField(
+        max_length=12,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        editable=False,
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(blank=True, help_text="Public.")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_created",
+        editable=False,
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_assigned",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_reviewed",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        editable=False,
+    )
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_start", "-id"]
+        permissions = [
+            ("review_incident", "Can review incidents (assess, return to draft)"),
+            ("publish_incident", "Can publish and withdraw incidents"),
+        ]
+        indexes = [
+            # Public lists and API pages: published incidents in date order, id as tie-breaker.
+            models.Index(
+                fields=["publication_status", "date_start", "id"], name="incident_pub_date_idx"
+            ),
+            # Partners' incremental sync: ?updated_since= ordered by updated_at.
+            models.Index(
+                fields=["publication_status", "updated_at", "id"], name="incident_pub_updated_idx"
+            ),
+            # ?verification_status= and the headline counts by status.
+            models.Index(
+                fields=["verification_status", "date_start"], name="incident_verification_idx"
+            ),
+            # ?region=: joined with region_path_prefix_idx to take in every sub-unit.
+            models.Index(fields=["region", "date_start"], name="incident_region_idx"),
+            # ?date_to= on ranges: incidents whose end (or start) falls on or after a date.
+            models.Index(fields=["date_end"], name="incident_date_end_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_end__isnull=True)
+                | Q(date_start__isnull=True)
+                | Q(date_end__gte=F("date_start")),
+                name="incident_date_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="incident_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="incident_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="incident_coordinates_pair",
+            ),
+            *_ordered("killed_low", "killed_best", "killed_high", "killed"),
+            *_ordered("wounded_low", "wounded_best", "wounded_high", "wounded"),
+            models.CheckConstraint(
+                condition=~Q(publication_status=PublicationStatus.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="incident_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(publication_status=PublicationStatus.WITHDRAWN)
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="incident_withdrawn_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | ~Q(duplicate_of=F("id")),
+                name="incident_not_duplicate_of_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.title}"
+
+
+class SourceRole(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    CORROBORATING = "corroborating", "Corroborating"
+    MENTIONS = "mentions", "Mentions"
+
+
+class IncidentSource(models.Model):
+    """A source document offered as evidence for an incident, and how it bears on it."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="source_links")
+    source = models.ForeignKey(
+        "sources.SourceDocument", on_delete=models.PROTECT, related_name="incident_links"
+    )
+    role = models.CharField(max_length=15, choices=SourceRole.choices, default=SourceRole.PRIMARY)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "source"], name="incident_source_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident.public_id} ← {self.source.public_id} ({self.role})"
+
+
+class IncidentTestimony(models.Model):
+    """A witness testimony offered as evidence for an incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="testimony_links")
+    testimony = models.ForeignKey(
+        "sources.Testimony", on_delete=models.PROTECT, related_name="incident_links"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "incident testimonies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "testimony"], name="incident_testimony_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident.public_id} ← {self.testimony.public_id}"

@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from core.fields import EncryptedTextField
+from core.public_ids import ALPHABET, new_source_id, new_testimony_id
+from core.storage import private_evidence_storage
+
+
+class SourceKind(models.TextChoices):
+    OFFICIAL_STATEMENT = "official-statement", "Official statement"
+    UN_REPORT = "un-report", "UN report"
+    NGO_REPORT = "ngo-report", "NGO report"
+    MEDIA_REPORT = "media-report", "Media report"
+    SOCIAL_MEDIA_POST = "social-media-post", "Social media post"
+    VIDEO = "video", "Video"
+    PHOTO = "photo", "Photo"
+    SATELLITE_IMAGE = "satellite-image", "Satellite image"
+    DOCUMENT = "document", "Document"
+    OTHER = "other", "Other"
+
+
+class Reliability(models.TextChoices):
+    """The Admiralty (NATO) grading of a source's reliability."""
+
+    A = "A", "A: completely reliable"
+    B = "B", "B: usually reliable"
+    C = "C", "C: fairly reliable"
+    D = "D", "D: not usually reliable"
+    E = "E", "E: unreliable"
+    F = "F", "F: reliability cannot be judged"
+
+
+class SourceDocument(models.Model):
+    """A document, statement, report or piece of media that speaks to one or more incidents."""
+
+    public_id = models.CharField(max_length=12, unique=True, editable=False, default=new_source_id)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Who issued it, e.g. 'UN HRMMU' or a channel's name."
+    )
+    url = models.URLField("URL", max_length=2000, blank=True)
+    archive_url = models.URLField(
+        "archive URL",
+        max_length=2000,
+        blank=True,
+        help_text="A preserved copy, in case the original is taken down.",
+    )
+    published_on = models.DateField(null=True, blank=True)
+    accessed_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=12, blank=True, help_text="Language code, e.g. uk, ru, en."
+    )
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
+    origin_note = models.TextField(
+        blank=True,
+        help_text="Where it comes from, e.g. posted by a channel affiliated with the perpetrator.",
+    )
+    is_public = models.BooleanField(
+        default=False, help_text="May be cited on the public site and in the API."
+    )
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources_created",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        indexes = [
+            # The public source list: public sources, newest first.
+            models.Index(fields=["is_public", "published_on"], name="source_public_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.title}"
+
+
+def _new_witness_code() -> str:
+    return "W-" + "".join(secrets.choice(ALPHABET) for _ in range(6))
+
+
+class Witness(models.Model):
+    """A person who gave testimony, known to most staff only by a pseudonym code."""
+
+    class Role(models.TextChoices):
+        RELEASED_POW = "released-pow", "Released prisoner of war"
+        EYEWITNESS = "eyewitness", "Eyewitness"
+        DESERTER = "deserter", "Deserter"
+        RELATIVE = "relative", "Relative"
+        OFFICIAL = "official", "Official"
+        OTHER = "other", "Other"
+
+    class RiskLevel(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        SEVERE = "severe", "Severe"
+
+    code = models.CharField(
+        "pseudonym code",
+        max_length=12,
+        unique=True,
+        default=_new_witness_code,
+        validators=[
+            RegexValidator(r"^W-[0-9A-Z]{4,9}$", "Use W- followed by 4 to 9 letters or digits.")
+        ],
+        help_text="The only name most staff ever see.",
+    )
+    role = models.CharField(max_length=15, choices=Role.choices, default=Role.OTHER)
+    full_name = EncryptedTextField(blank=True, help_text="Encrypted. Witness officers only.")
+    contact = EncryptedTextField(blank=True, help_text="Encrypted. Witness officers only.")
+    identity_notes = EncryptedTextField(blank=True, help_text="Encrypted. Witness officers only.")
+    consent_internal_use = models.BooleanField(default=False)
+    consent_share_with_partners = models.BooleanField(default=False)
+    consent_publish_anonymised = models.BooleanField(
+        default=False, help_text="May an anonymised summary of the testimony be published?"
+    )
+    willing_to_testify = models.BooleanField(
+        default=False, help_text="Willing to testify before a court or inquiry."
+    )
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.HIGH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="witnesses_created",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "witnesses"
+        ordering = ["code"]
+        permissions = [("view_witness_identity", "Can see witness identities")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Testimony(models.Model):
+    """What a witness told an interviewer on a given day; the statement itself is encrypted."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in-person", "In person"
+        PHONE = "phone", "Phone"
+        VIDEO_CALL = "video-call", "Video call"
+        WRITTEN = "written", "Written"
+        OTHER = "other", "Other"
+
+    class Directness(models.TextChoices):
+        DIRECT = "direct", "Direct (saw or experienced it)"
+        HEARSAY = "hearsay", "Hearsay (heard from others)"
+
+    public_id = models.CharField(
+        max_length=12, unique=True, editable=False, default=new_testimony_id
+    )
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="testimonies")
+    taken_on = models.DateField()
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="testimonies_taken",
+    )
+    mode = models.CharField(max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
+    language = models.CharField(max_length=12, blank=True)
+    directness = models.CharField(max_length=8, choices=Directness.choices)
+    statement = EncryptedTextField(blank=True, help_text="Encrypted. The full statement.")
+    public_summary = models.TextField(
+        blank=True,
+        help_text="Anonymised; published only if the witness consented and a reviewer marks it "
+        "public. No names, units, places or dates that could identify the witness.",
+    )
+    summary_is_public = models.BooleanField(
+        "summary may be published",
+        default=False,
+        help_text="Set by a reviewer after checking the summary cannot identify the witness.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="testimonies_created",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "testimonies"
+        ordering = ["-taken_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.witness.code}, {self.taken_on:%Y-%m-%d})"
+
+
+def _evidence_name(instance: EvidenceFile, filename: str) -> str:
+    # Never the uploader's filename: it can name a witness or a place. A random name, sharded.
+    token = secrets.token_hex(16)
+    return f"evidence/{token[:2]}/{token}"
+
+
+class EvidenceFile(models.Model):
+    """A file attached to a source or a testimony, kept privately and provably unaltered."""
+
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="files"
+    )
+    testimony = models.ForeignKey(
+        Testimony, on_delete=models.PROTECT, null=True, blank=True, related_name="files"
+    )
+    file = models.FileField(
+        upload_to=_evidence_name, storage=private_evidence_storage, max_length=200
+    )
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    original_name = models.CharField(max_length=255, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__isnull=False, testimony__isnull=True)
+                | Q(source__isnull=True, testimony__isnull=False),
+                name="evidence_file_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_file_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence file {self.sha256[:12]}"
+
+
+class CustodyEvent(models.Model):
+    """One link in an evidence file's chain of custody: who did what to it, when, with what hash."""
+
+    class Action(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        DOWNLOADED = "downloaded", "Downloaded"
+        HASH_VERIFIED = "hash-verified", "Hash verified"
+        HASH_MISMATCH = "hash-mismatch", "Hash mismatch"
+        MISSING = "missing", "File missing"
+        EXPORTED = "exported", "Exported"
+
+    evidence_file = models.ForeignKey(
+        EvidenceFile, on_delete=models.PROTECT, related_name="custody_events"
+    )
+    action = models.CharField(max_length=15, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    observed_sha256 = models.CharField("observed SHA-256", max_length=64, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["evidence_file", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
