@@ -5,17 +5,21 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from core.db import one_of
 from core.public_ids import new_incident_id
+
+
+class RegionLevel(models.TextChoices):
+    OBLAST = "oblast", "Oblast"
+    RAION = "raion", "Raion"
+    HROMADA = "hromada", "Hromada"
+    SETTLEMENT = "settlement", "Settlement"
 
 
 class Region(models.Model):
     """An administrative unit of Ukraine (KATOTTH), placed in the tree by a materialised path."""
 
-    class Level(models.TextChoices):
-        OBLAST = "oblast", "Oblast"
-        RAION = "raion", "Raion"
-        HROMADA = "hromada", "Hromada"
-        SETTLEMENT = "settlement", "Settlement"
+    Level = RegionLevel
 
     code = models.CharField("KATOTTH code", max_length=19, unique=True)
     iso_code = models.CharField(
@@ -26,13 +30,13 @@ class Region(models.Model):
         blank=True,
         help_text="Oblast-level units only, e.g. UA-14.",
     )
-    level = models.CharField(max_length=10, choices=Level.choices)
+    level = models.CharField(max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     # Codes of the unit and its ancestors, broadest first, each followed by "/": a prefix match on
     # this column finds a unit and everything beneath it.
-    path = models.CharField(max_length=255, unique=True, editable=False)
+    path = models.CharField(max_length=255, editable=False)
     name_en = models.CharField("name (English)", max_length=120)
     name_uk = models.CharField("name (Ukrainian)", max_length=120)
     latitude = models.DecimalField(
@@ -67,6 +71,9 @@ class Region(models.Model):
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="region_longitude_range",
             ),
+            # A plain unique constraint: `unique=True` would add a second LIKE index beside ours.
+            models.UniqueConstraint(fields=["path"], name="region_path_unique"),
+            one_of("region", "level", RegionLevel),
             models.CheckConstraint(
                 condition=Q(level="oblast") | Q(iso_code__isnull=True),
                 name="region_iso_code_oblast_only",
@@ -363,6 +370,12 @@ class Incident(models.Model):
                 condition=Q(duplicate_of__isnull=True) | ~Q(duplicate_of=F("id")),
                 name="incident_not_duplicate_of_itself",
             ),
+            one_of("incident", "date_precision", DatePrecision),
+            one_of("incident", "geo_precision", GeoPrecision),
+            one_of("incident", "victim_category", VictimCategory),
+            one_of("incident", "attribution_confidence", AttributionConfidence, blank=True),
+            one_of("incident", "verification_status", VerificationStatus),
+            one_of("incident", "publication_status", PublicationStatus),
         ]
 
     def __str__(self) -> str:
@@ -388,6 +401,7 @@ class IncidentSource(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["incident", "source"], name="incident_source_once"),
+            one_of("incidentsource", "role", SourceRole),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from core.db import one_of
 from core.fields import EncryptedTextField
 from core.public_ids import ALPHABET, new_source_id, new_testimony_id
 from core.storage import private_evidence_storage
@@ -83,9 +84,29 @@ class SourceDocument(models.Model):
             # The public source list: public sources, newest first.
             models.Index(fields=["is_public", "published_on"], name="source_public_date_idx"),
         ]
+        constraints = [
+            one_of("source", "kind", SourceKind),
+            one_of("source", "reliability", Reliability),
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.title}"
+
+
+class WitnessRole(models.TextChoices):
+    RELEASED_POW = "released-pow", "Released prisoner of war"
+    EYEWITNESS = "eyewitness", "Eyewitness"
+    DESERTER = "deserter", "Deserter"
+    RELATIVE = "relative", "Relative"
+    OFFICIAL = "official", "Official"
+    OTHER = "other", "Other"
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    SEVERE = "severe", "Severe"
 
 
 def _new_witness_code() -> str:
@@ -95,19 +116,9 @@ def _new_witness_code() -> str:
 class Witness(models.Model):
     """A person who gave testimony, known to most staff only by a pseudonym code."""
 
-    class Role(models.TextChoices):
-        RELEASED_POW = "released-pow", "Released prisoner of war"
-        EYEWITNESS = "eyewitness", "Eyewitness"
-        DESERTER = "deserter", "Deserter"
-        RELATIVE = "relative", "Relative"
-        OFFICIAL = "official", "Official"
-        OTHER = "other", "Other"
+    Role = WitnessRole
 
-    class RiskLevel(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
-        SEVERE = "severe", "Severe"
+    RiskLevel = RiskLevel
 
     code = models.CharField(
         "pseudonym code",
@@ -119,7 +130,7 @@ class Witness(models.Model):
         ],
         help_text="The only name most staff ever see.",
     )
-    role = models.CharField(max_length=15, choices=Role.choices, default=Role.OTHER)
+    role = models.CharField(max_length=15, choices=WitnessRole.choices, default=WitnessRole.OTHER)
     full_name = EncryptedTextField(blank=True, help_text="Encrypted. Witness officers only.")
     contact = EncryptedTextField(blank=True, help_text="Encrypted. Witness officers only.")
     identity_notes = EncryptedTextField(blank=True, help_text="Encrypted. Witness officers only.")
@@ -147,24 +158,34 @@ class Witness(models.Model):
         verbose_name_plural = "witnesses"
         ordering = ["code"]
         permissions = [("view_witness_identity", "Can see witness identities")]
+        constraints = [
+            one_of("witness", "role", WitnessRole),
+            one_of("witness", "risk_level", RiskLevel),
+        ]
 
     def __str__(self) -> str:
         return self.code
 
 
+class TestimonyMode(models.TextChoices):
+    IN_PERSON = "in-person", "In person"
+    PHONE = "phone", "Phone"
+    VIDEO_CALL = "video-call", "Video call"
+    WRITTEN = "written", "Written"
+    OTHER = "other", "Other"
+
+
+class Directness(models.TextChoices):
+    DIRECT = "direct", "Direct (saw or experienced it)"
+    HEARSAY = "hearsay", "Hearsay (heard from others)"
+
+
 class Testimony(models.Model):
     """What a witness told an interviewer on a given day; the statement itself is encrypted."""
 
-    class Mode(models.TextChoices):
-        IN_PERSON = "in-person", "In person"
-        PHONE = "phone", "Phone"
-        VIDEO_CALL = "video-call", "Video call"
-        WRITTEN = "written", "Written"
-        OTHER = "other", "Other"
+    Mode = TestimonyMode
 
-    class Directness(models.TextChoices):
-        DIRECT = "direct", "Direct (saw or experienced it)"
-        HEARSAY = "hearsay", "Hearsay (heard from others)"
+    Directness = Directness
 
     public_id = models.CharField(
         max_length=12, unique=True, editable=False, default=new_testimony_id
@@ -178,7 +199,9 @@ class Testimony(models.Model):
         blank=True,
         related_name="testimonies_taken",
     )
-    mode = models.CharField(max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
+    mode = models.CharField(
+        max_length=12, choices=TestimonyMode.choices, default=TestimonyMode.IN_PERSON
+    )
     language = models.CharField(max_length=12, blank=True)
     directness = models.CharField(max_length=8, choices=Directness.choices)
     statement = EncryptedTextField(blank=True, help_text="Encrypted. The full statement.")
@@ -206,6 +229,10 @@ class Testimony(models.Model):
     class Meta:
         verbose_name_plural = "testimonies"
         ordering = ["-taken_on", "-id"]
+        constraints = [
+            one_of("testimony", "mode", TestimonyMode),
+            one_of("testimony", "directness", Directness),
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.witness.code}, {self.taken_on:%Y-%m-%d})"
@@ -258,16 +285,19 @@ class EvidenceFile(models.Model):
         return f"Evidence file {self.sha256[:12]}"
 
 
+class CustodyAction(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded"
+    DOWNLOADED = "downloaded", "Downloaded"
+    HASH_VERIFIED = "hash-verified", "Hash verified"
+    HASH_MISMATCH = "hash-mismatch", "Hash mismatch"
+    MISSING = "missing", "File missing"
+    EXPORTED = "exported", "Exported"
+
+
 class CustodyEvent(models.Model):
     """One link in an evidence file's chain of custody: who did what to it, when, with what hash."""
 
-    class Action(models.TextChoices):
-        UPLOADED = "uploaded", "Uploaded"
-        DOWNLOADED = "downloaded", "Downloaded"
-        HASH_VERIFIED = "hash-verified", "Hash verified"
-        HASH_MISMATCH = "hash-mismatch", "Hash mismatch"
-        MISSING = "missing", "File missing"
-        EXPORTED = "exported", "Exported"
+    Action = CustodyAction
 
     evidence_file = models.ForeignKey(
         EvidenceFile, on_delete=models.PROTECT, related_name="custody_events"
@@ -282,6 +312,7 @@ class CustodyEvent(models.Model):
 
     class Meta:
         ordering = ["evidence_file", "at", "id"]
+        constraints = [one_of("custody_event", "action", CustodyAction)]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
