@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0003_controlled_values'),
+        ("incidents", "0003_controlled_values"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='region',
-            name='path',
+            model_name="region",
+            name="path",
             field=models.CharField(editable=False, max_length=255),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.UniqueConstraint(fields=('path',), name='region_path_unique'),
+            model_name="region",
+            constraint=models.UniqueConstraint(fields=("path",), name="region_path_unique"),
         ),
     ]
