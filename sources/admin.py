@@ -1,0 +1,355 @@
+"""Staff admin for sources, witnesses, testimonies and evidence files.
+
+Two rules shape this module. Witness identities and statements are shown only to holders of
+`sources.view_witness_identity`: for everybody else they are left out of the form class itself, so
+they are neither rendered nor writable, and they are never listed, searched or filtered on.
+Evidence files are private and immutable: the admin shows their metadata, never the stored path or
+a link to the file, and uploads (with hashing and a custody record) come with the upload service.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+
+from sources.models import CustodyEvent, EvidenceFile, SourceDocument, Testimony, Witness
+
+IDENTITY_PERMISSION = "sources.view_witness_identity"
+
+
+def may_see_identities(request: HttpRequest) -> bool:
+    return request.user.has_perm(IDENTITY_PERMISSION)
+
+
+class IdentityRestrictedMixin(BaseModelAdmin):
+    """Hides `restricted_fields` from users without the witness-identity permission.
+
+    Subclasses list the fields in `fieldsets` as usual; for a user without the permission each
+    restricted field is replaced by `restricted_placeholder`, a read-only note, and is dropped from
+    the form class, so a crafted POST cannot write it either.
+    """
+
+    restricted_fields: tuple[str, ...] = ()
+    restricted_placeholder = "identity_restricted"
+
+    @admin.display(description="Identity")
+    def identity_restricted(self, obj: object) -> str:
+        return "Identity restricted: visible to witness officers only."
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if may_see_identities(request):
+            return fieldsets
+        return [
+            (name, {**options, "fields": self._without_restricted(options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    def _without_restricted(self, fields) -> list:
+        kept: list = []
+        for field in fields:
+            if isinstance(field, (list, tuple)):
+                row = [f for f in field if f not in self.restricted_fields]
+                if row:
+                    kept.append(tuple(row))
+            elif field not in self.restricted_fields:
+                kept.append(field)
+            elif self.restricted_placeholder not in kept:
+                kept.append(self.restricted_placeholder)
+        return kept
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if may_see_identities(request):
+            return readonly
+        return (*readonly, self.restricted_placeholder)
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not may_see_identities(request):
+            # The fieldsets already leave these out; removing them from the form class as well
+            # means that no request can write them, whatever a later edit does to the fieldsets.
+            for name in self.restricted_fields:
+                form.base_fields.pop(name, None)
+        return form
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # The admin accepts ?field__isnull= on any local field; for an encrypted field even that
+        # says whether somebody recorded a name or a statement, so refuse it outright.
+        if lookup.split("__", 1)[0] in self.restricted_fields:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+class EvidenceFileInline(admin.TabularInline):
+    """Metadata of the files attached to a source or testimony; files are added in step 3."""
+
+    model = EvidenceFile
+    # Neither `file` (its stored path) nor `original_name` (it can name a witness) is shown here.
+    fields = ("short_sha256", "size_display", "content_type", "uploaded_at", "uploaded_by")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    @admin.display(description="SHA-256")
+    def short_sha256(self, obj: EvidenceFile) -> str:
+        return obj.sha256[:12]
+
+    @admin.display(description="size")
+    def size_display(self, obj: EvidenceFile) -> str:
+        return filesizeformat(obj.size)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = (
+        "public_id",
+        "title",
+        "kind",
+        "publisher",
+        "published_on",
+        "reliability",
+        "is_public",
+    )
+    list_display_links = ("public_id", "title")
+    list_filter = ("kind", "reliability", "is_public", "language")
+    search_fields = ("public_id", "title", "publisher", "url")
+    ordering = ("-published_on", "-id")
+    date_hierarchy = "published_on"
+    readonly_fields = ("public_id", "created_by", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "kind", "publisher", "description")}),
+        ("Where to find it", {"fields": ("url", "archive_url", ("published_on", "accessed_at"))}),
+        ("Assessment", {"fields": ("language", "reliability", "origin_note", "is_public")}),
+        ("Record", {"fields": ("public_id", "created_by", ("created_at", "updated_at"))}),
+    )
+    inlines = (EvidenceFileInline,)
+    # Sources are cited by URL; a pasted "example.org/x" should become a secure link.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request: HttpRequest, obj: SourceDocument, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Witness)
+class WitnessAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
+    # Nothing that could identify the person: no identity field is listed, searched or filtered.
+    list_display = (
+        "code",
+        "role",
+        "risk_level",
+        "consent_internal_use",
+        "consent_share_with_partners",
+        "consent_publish_anonymised",
+        "willing_to_testify",
+        "created_at",
+    )
+    list_filter = (
+        "role",
+        "risk_level",
+        "consent_internal_use",
+        "consent_share_with_partners",
+        "consent_publish_anonymised",
+        "willing_to_testify",
+    )
+    # Also what the testimony form's witness autocomplete searches: codes only.
+    search_fields = ("code",)
+    ordering = ("code",)
+    readonly_fields = ("created_by", "created_at", "updated_at")
+    restricted_fields = ("full_name", "contact", "identity_notes")
+    fieldsets = (
+        (None, {"fields": ("code", "role", "risk_level")}),
+        ("Identity", {"fields": ("full_name", "contact", "identity_notes")}),
+        (
+            "Consent",
+            {
+                "fields": (
+                    "consent_internal_use",
+                    "consent_share_with_partners",
+                    "consent_publish_anonymised",
+                    "willing_to_testify",
+                )
+            },
+        ),
+        ("Record", {"fields": ("created_by", ("created_at", "updated_at"))}),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Witness | None = None) -> tuple:
+        readonly = super().get_readonly_fields(request, obj)
+        # Testimonies, notes and partners cite the pseudonym; renaming it would orphan those.
+        return readonly if obj is None else ("code", *readonly)
+
+    def save_model(self, request: HttpRequest, obj: Witness, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Testimony)
+class TestimonyAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
+    list_display = ("public_id", "witness", "taken_on", "mode", "directness", "summary_is_public")
+    list_filter = ("mode", "directness", "language", "summary_is_public")
+    search_fields = ("public_id", "witness__code")
+    ordering = ("-taken_on", "-id")
+    list_select_related = ("witness",)
+    date_hierarchy = "taken_on"
+    autocomplete_fields = ("witness", "interviewer")
+    readonly_fields = ("public_id", "created_by", "created_at", "updated_at")
+    # Decision for step 1: a full statement identifies its witness as surely as a name does
+    # (units, places, fellow prisoners), so it is restricted like the identity fields.
+    restricted_fields = ("statement",)
+    restricted_placeholder = "statement_restricted"
+    fieldsets = (
+        (None, {"fields": ("witness", "taken_on", "interviewer", "mode", "language")}),
+        ("Content", {"fields": ("directness", "statement")}),
+        ("Public summary", {"fields": ("public_summary", "summary_is_public")}),
+        ("Record", {"fields": ("public_id", "created_by", ("created_at", "updated_at"))}),
+    )
+    inlines = (EvidenceFileInline,)
+
+    @admin.display(description="Statement")
+    def statement_restricted(self, obj: Testimony | None) -> str:
+        return "Statement restricted: visible to witness officers only."
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # __str__ shows the witness's code: the autocomplete on incidents lists many at once.
+        return super().get_queryset(request).select_related("witness")
+
+    def save_model(self, request: HttpRequest, obj: Testimony, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CustodyEventInline(admin.TabularInline):
+    model = CustodyEvent
+    fields = ("at", "action", "actor", "observed_sha256", "note")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
+    """Read-only: a file's metadata and its chain of custody, never the file or where it is kept."""
+
+    list_display = (
+        "short_sha256",
+        "size_display",
+        "content_type",
+        "source",
+        "testimony",
+        "uploaded_at",
+        "uploaded_by",
+    )
+    list_filter = ("content_type", "uploaded_at")
+    # `^`: analysts paste the start of a hash they were given; the column holds lower-case hex.
+    search_fields = ("^sha256", "source__public_id", "testimony__public_id")
+    ordering = ("-uploaded_at", "-id")
+    list_select_related = ("source", "testimony__witness", "uploaded_by")
+    date_hierarchy = "uploaded_at"
+    # An uploader's filename can name a witness or a place.
+    restricted_fields = ("original_name",)
+    restricted_placeholder = "original_name_restricted"
+    readonly_fields = (
+        "source",
+        "testimony",
+        "sha256",
+        "size",
+        "content_type",
+        "original_name",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("source", "testimony")}),
+        ("File", {"fields": ("sha256", "size", "content_type", "original_name")}),
+        ("Record", {"fields": ("uploaded_by", "uploaded_at")}),
+    )
+    inlines = (CustodyEventInline,)
+
+    @admin.display(description="SHA-256", ordering="sha256")
+    def short_sha256(self, obj: EvidenceFile) -> str:
+        return obj.sha256[:12]
+
+    @admin.display(description="size", ordering="size")
+    def size_display(self, obj: EvidenceFile) -> str:
+        return filesizeformat(obj.size)
+
+    @admin.display(description="original name")
+    def original_name_restricted(self, obj: EvidenceFile) -> str:
+        return "Restricted: visible to witness officers only."
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("source", "testimony__witness")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: EvidenceFile | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: EvidenceFile | None = None) -> bool:
+        # The stored original is evidence; removing one is a decision for a service that records
+        # it in the chain of custody, not for a delete button.
+        return False
+
+
+@admin.register(CustodyEvent)
+class CustodyEventAdmin(admin.ModelAdmin):
+    """The chain of custody is append-only: nobody adds, edits or deletes an event by hand."""
+
+    list_display = ("at", "action", "evidence_file", "actor", "short_observed_sha256")
+    list_filter = ("action", "at")
+    search_fields = ("^evidence_file__sha256", "^observed_sha256")
+    ordering = ("-at", "-id")
+    list_select_related = ("evidence_file", "actor")
+    date_hierarchy = "at"
+    fields = ("evidence_file", "action", "actor", "at", "observed_sha256", "note")
+    readonly_fields = fields
+
+    @admin.display(description="observed SHA-256", ordering="observed_sha256")
+    def short_observed_sha256(self, obj: CustodyEvent) -> str:
+        return obj.observed_sha256[:12]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: CustodyEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: CustodyEvent | None = None) -> bool:
+        return False
