@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from core.history import track_changes
+
 from core.db import one_of
 from core.public_ids import new_incident_id
 
@@ -187,6 +189,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(region__path__startswith=region.path)
 
 
+@track_changes
 class Incident(models.Model):
     """One documented event: what happened, when, where, to whom, by whom, and how sure we are."""
 
@@ -297,6 +300,25 @@ class Incident(models.Model):
         related_name="incidents_reviewed",
         editable=False,
     )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="Who last changed the content; may not be the one who publishes it.",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    returned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_comment = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Staff only: what the reviewer asked to change when returning it to draft.",
+    )
+    # Raised by every save and transition; a form that read an older number is refused, so two
+    # people editing at once cannot overwrite each other unnoticed.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     duplicate_of = models.ForeignKey(
@@ -388,6 +410,7 @@ class SourceRole(models.TextChoices):
     MENTIONS = "mentions", "Mentions"
 
 
+@track_changes
 class IncidentSource(models.Model):
     """A source document offered as evidence for an incident, and how it bears on it."""
 
@@ -408,6 +431,7 @@ class IncidentSource(models.Model):
         return f"{self.incident.public_id} ← {self.source.public_id} ({self.role})"
 
 
+@track_changes
 class IncidentTestimony(models.Model):
     """A witness testimony offered as evidence for an incident."""
 

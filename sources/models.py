@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from core.db import one_of
 from core.fields import EncryptedTextField
+from core.history import track_changes
 from core.public_ids import ALPHABET, new_source_id, new_testimony_id
 from core.storage import private_evidence_storage
 
@@ -37,6 +38,7 @@ class Reliability(models.TextChoices):
     F = "F", "F: reliability cannot be judged"
 
 
+@track_changes
 class SourceDocument(models.Model):
     """A document, statement, report or piece of media that speaks to one or more incidents."""
 
@@ -113,6 +115,7 @@ def _new_witness_code() -> str:
     return "W-" + "".join(secrets.choice(ALPHABET) for _ in range(6))
 
 
+@track_changes
 class Witness(models.Model):
     """A person who gave testimony, known to most staff only by a pseudonym code."""
 
@@ -180,6 +183,7 @@ class Directness(models.TextChoices):
     HEARSAY = "hearsay", "Hearsay (heard from others)"
 
 
+@track_changes
 class Testimony(models.Model):
     """What a witness told an interviewer on a given day; the statement itself is encrypted."""
 

@@ -1,0 +1,19 @@
+"""Change history recorded by database triggers (django-pghistory).
+
+Triggers see every write, including `QuerySet.update()` and raw SQL, so the history cannot be
+bypassed by a bulk edit. Each event row is a snapshot of the record after the change; the request
+that caused it (user, URL) is attached through pghistory's context.
+"""
+
+from __future__ import annotations
+
+import pghistory
+
+
+def track_changes(model):
+    """Class decorator: snapshot on insert and update, and a last one on delete (removing an
+    evidence link is a change an auditor needs to see)."""
+    # Trackers bind to the model they decorate, so each model needs its own instances.
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
+    )(model)
