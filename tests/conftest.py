@@ -1,6 +1,20 @@
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # Lets two suites share one server at once (TEST_DB_SUFFIX=a, =b) without fighting over the
+    # test database.
+    suffix = os.environ.get("TEST_DB_SUFFIX")
+    if suffix:
+        from django.conf import settings
+
+        default = settings.DATABASES["default"]
+        default.setdefault("TEST", {})["NAME"] = f"test_{default['NAME']}_{suffix}"
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from incidents.models import Incident, IncidentSource, PublicationStatus, Region, VerificationStatus
+from incidents.models import (
+    Incident,
+    IncidentSource,
+    IncidentType,
+    PublicationStatus,
+    Region,
+    VerificationStatus,
+)
 from sources.models import SourceDocument
 
 
@@ -29,5 +37,23 @@ def make_published_incident(**fields: Any) -> Incident:
         publication_status=PublicationStatus.PUBLISHED, published_at=timezone.now(), **fields
     )
     source = SourceDocument.objects.create(kind="media-report", title="Report", is_public=True)
+    IncidentSource.objects.create(incident=incident, source=source)
+    return incident
+
+
+def make_staff(username: str, *roles: str) -> User:
+    """A staff user in the given role groups (Analyst, Reviewer, Witness officer, Administrator)."""
+    user = User.objects.create_user(username=username, password="pw-" + username, is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+def make_ready_draft(*, created_by: User, **fields: Any) -> Incident:
+    """A draft with everything submission needs: summary, type, region, date and a source."""
+    fields.setdefault("summary", "Three captured soldiers were shot after surrendering.")
+    fields.setdefault("incident_type", IncidentType.objects.get(slug="pow-execution"))
+    fields.setdefault("region", raion_of("UA-14"))
+    incident = make_incident(created_by=created_by, last_edited_by=created_by, **fields)
+    source = SourceDocument.objects.create(kind="video", title="Video of the shooting")
     IncidentSource.objects.create(incident=incident, source=source)
     return incident
