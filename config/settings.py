@@ -10,6 +10,7 @@ from config import dev_secrets
 from config.env import (
     env_bool,
     env_choice,
+    env_int,
     env_list,
     env_str,
     parse_database_url,
@@ -126,6 +127,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Evidence files are private: never served from a URL, only through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or DATA_DIR / "evidence")
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_MB", 512) * 1024 * 1024
+# Uploads above this size stream to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

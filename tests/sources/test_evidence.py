@@ -1,0 +1,171 @@
+"""Evidence files: hashed as they arrive, stored privately, never altered, every touch recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from sources.models import CustodyAction, CustodyEvent, EvidenceFile, SourceDocument
+from sources.services import evidence_file_open_for_download, evidence_file_upload
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+# What the database trigger says when it refuses a write.
+REFUSED = r"pgtrigger: Cannot [a-z ]+ rows from sources_{} table"
+
+PDF_BYTES = b"%PDF-1.7\n" + os.urandom(300_000) + b"\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "evidence"
+
+
+@pytest.fixture
+def alice():
+    return make_staff("alice", "Analyst")
+
+
+@pytest.fixture
+def source():
+    return SourceDocument.objects.create(kind="un-report", title="Report")
+
+
+def _upload(actor, source, data=PDF_BYTES, name="Witness Petrenko statement.pdf"):
+    return evidence_file_upload(
+        upload=SimpleUploadedFile(name, data, content_type="application/octet-stream"),
+        actor=actor,
+        source=source,
+    )
+
+
+def _stored_path(evidence: EvidenceFile) -> str:
+    return evidence.file.storage.path(evidence.file.name)
+
+
+def test_the_recorded_hash_is_the_sha256_of_the_stored_bytes(alice, source):
+    evidence = _upload(alice, source)
+    with open(_stored_path(evidence), "rb") as handle:
+        on_disk = handle.read()
+    assert on_disk == PDF_BYTES
+    assert evidence.sha256 == hashlib.sha256(on_disk).hexdigest()
+    assert evidence.size == len(PDF_BYTES)
+    assert evidence.content_type == "application/pdf"
+
+
+def test_the_stored_name_never_contains_the_uploaders_filename(alice, source):
+    evidence = _upload(alice, source)
+    assert "Petrenko" not in evidence.file.name
+    assert evidence.original_name == "Witness Petrenko statement.pdf"
+
+
+def test_the_stored_original_is_read_only_on_disk(alice, source):
+    mode = os.stat(_stored_path(_upload(alice, source))).st_mode
+    assert not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def test_the_upload_is_the_first_link_in_the_chain_of_custody(alice, source):
+    evidence = _upload(alice, source)
+    (event,) = evidence.custody_events.all()
+    assert (event.action, event.actor, event.observed_sha256) == (
+        CustodyAction.UPLOADED,
+        alice,
+        evidence.sha256,
+    )
+
+
+def test_a_file_whose_bytes_are_not_an_accepted_type_is_refused(alice, source):
+    html = b"<!doctype html><script>alert(1)</script>"
+    with pytest.raises(ValidationError, match="not accepted"):
+        _upload(alice, source, data=html, name="report.pdf")
+    assert not EvidenceFile.objects.exists()
+
+
+def test_an_oversized_file_is_refused(alice, source, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 1000
+    with pytest.raises(ValidationError, match="larger than the limit"):
+        _upload(alice, source)
+    assert not EvidenceFile.objects.exists()
+
+
+def test_an_empty_file_is_refused(alice, source):
+    with pytest.raises(ValidationError, match="empty"):
+        _upload(alice, source, data=b"")
+
+
+@pytest.mark.parametrize("change", [{"sha256": "0" * 64}, {"size": 1}, {"file": "evidence/other"}])
+def test_the_database_refuses_to_change_what_was_recorded_at_upload(alice, source, change):
+    evidence = _upload(alice, source)
+    with pytest.raises(DatabaseError, match=REFUSED.format("evidencefile")), transaction.atomic():
+        EvidenceFile.objects.filter(pk=evidence.pk).update(**change)
+    evidence.refresh_from_db()
+    assert evidence.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+
+
+def test_the_database_refuses_to_delete_an_evidence_file(alice, source):
+    evidence = _upload(alice, source)
+    # Raw SQL, past the ORM's own PROTECT check: the trigger is what holds.
+    refused = pytest.raises(DatabaseError, match=REFUSED.format("evidencefile"))
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sources_evidencefile WHERE id = %s", [evidence.pk])
+    assert EvidenceFile.objects.filter(pk=evidence.pk).exists()
+
+
+def test_custody_rows_can_be_neither_changed_nor_deleted(alice, source):
+    event = _upload(alice, source).custody_events.get()
+    with pytest.raises(DatabaseError, match=REFUSED.format("custodyevent")), transaction.atomic():
+        CustodyEvent.objects.filter(pk=event.pk).update(action=CustodyAction.HASH_VERIFIED)
+    with pytest.raises(DatabaseError, match=REFUSED.format("custodyevent")), transaction.atomic():
+        CustodyEvent.objects.filter(pk=event.pk).delete()
+    assert CustodyEvent.objects.get(pk=event.pk).action == CustodyAction.UPLOADED
+
+
+def test_verify_evidence_passes_when_every_file_is_intact(alice, source, capsys):
+    evidence = _upload(alice, source)
+    call_command("verify_evidence")
+    assert "All 1 evidence files are intact" in capsys.readouterr().out
+    assert evidence.custody_events.filter(action=CustodyAction.HASH_VERIFIED).count() == 1
+
+
+def test_verify_evidence_reports_a_flipped_byte_and_a_missing_file(alice, source):
+    intact = _upload(alice, source)
+    altered = _upload(alice, source, name="second.pdf")
+    missing = _upload(alice, source, name="third.pdf")
+    path = _stored_path(altered)
+    os.chmod(path, 0o640)
+    with open(path, "r+b") as handle:
+        handle.seek(1000)
+        byte = handle.read(1)
+        handle.seek(1000)
+        handle.write(bytes([byte[0] ^ 0x01]))
+    os.remove(_stored_path(missing))
+
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_evidence")
+
+    report = str(failure.value)
+    assert "2 of 3 evidence files failed" in report
+    assert f"evidence file {altered.pk} ({altered.file.name}): altered" in report
+    assert f"evidence file {missing.pk} ({missing.file.name}): missing" in report
+    assert f"evidence file {intact.pk} " not in report
+    assert altered.custody_events.filter(action=CustodyAction.HASH_MISMATCH).exists()
+    assert missing.custody_events.filter(action=CustodyAction.MISSING).exists()
+
+
+def test_a_download_is_recorded_and_an_altered_file_is_not_served(alice, source):
+    evidence = _upload(alice, source)
+    with evidence_file_open_for_download(evidence=evidence, actor=alice) as handle:
+        assert handle.read() == PDF_BYTES
+    assert evidence.custody_events.filter(action=CustodyAction.DOWNLOADED, actor=alice).exists()
+
+    os.remove(_stored_path(evidence))
+    with pytest.raises(ValidationError, match="failed its integrity check"):
+        evidence_file_open_for_download(evidence=evidence, actor=alice)
