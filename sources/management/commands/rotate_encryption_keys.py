@@ -1,0 +1,89 @@
+"""Re-encrypt every encrypted value, in live tables and history alike, under the first key."""
+
+from __future__ import annotations
+
+import pgtrigger
+from cryptography.fernet import InvalidToken
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from core.fields import EncryptedTextField, field_fernet
+
+
+def _encrypted_columns() -> list[tuple[str, str, list[str]]]:
+    """(table, primary key column, [encrypted column, ...]) for every model with encrypted fields,
+    history event tables included."""
+    found = []
+    for model in apps.get_models():
+        columns = [
+            field.column
+            for field in model._meta.concrete_fields
+            if isinstance(field, EncryptedTextField)
+        ]
+        if columns and not model._meta.proxy:
+            found.append((model._meta.db_table, model._meta.pk.column, columns))
+    return sorted(found)
+
+
+def _history_triggers() -> list[str]:
+    # Re-encrypting changes no content; recording it would add a meaningless history row per
+    # record per rotation.
+    return [
+        f"{model._meta.label}:update_update"
+        for model in apps.get_models()
+        if any(isinstance(field, EncryptedTextField) for field in model._meta.concrete_fields)
+        and any(trigger.name == "update_update" for trigger in getattr(model._meta, "triggers", []))
+    ]
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-encrypt every encrypted field under the first key of FIELD_ENCRYPTION_KEYS, so that "
+        "older keys can then be removed. All or nothing: any value no key opens stops the run."
+    )
+
+    def handle(self, *args, **options) -> None:
+        fernet = field_fernet()
+        failures: list[str] = []
+        counts: dict[str, int] = {}
+        with transaction.atomic(), pgtrigger.ignore(*_history_triggers()):
+            for table, key, columns in _encrypted_columns():
+                counts[table] = self._rotate_table(fernet, table, key, columns, failures)
+            if failures:
+                raise CommandError(
+                    "No value was changed: these could not be decrypted with any key in "
+                    "FIELD_ENCRYPTION_KEYS:\n" + "\n".join(failures)
+                )
+        for table, count in counts.items():
+            self.stdout.write(f"{table}: {count} value(s) re-encrypted")
+        self.stdout.write(self.style.SUCCESS("Every encrypted value now uses the first key."))
+
+    def _rotate_table(
+        self, fernet, table: str, key: str, columns: list[str], failures: list[str]
+    ) -> int:
+        quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+        rotated = 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {key}, {quoted} FROM {connection.ops.quote_name(table)}")
+            rows = cursor.fetchall()
+            for row_id, *values in rows:
+                updates = {}
+                for column, token in zip(columns, values, strict=True):
+                    if not token:
+                        continue
+                    try:
+                        updates[column] = fernet.rotate(token.encode()).decode()
+                    except InvalidToken:
+                        failures.append(f"  {table}.{column} row {row_id}")
+                if updates and not failures:
+                    assignments = ", ".join(
+                        f"{connection.ops.quote_name(column)} = %s" for column in updates
+                    )
+                    cursor.execute(
+                        f"UPDATE {connection.ops.quote_name(table)} SET {assignments} "
+                        f"WHERE {key} = %s",
+                        [*updates.values(), row_id],
+                    )
+                    rotated += len(updates)
+        return rotated
