@@ -104,6 +104,7 @@ def production_problems(
     field_encryption_keys: list[str],
     database_url: str,
     allowed_hosts: list[str],
+    staff_2fa_required: bool,
 ) -> list[str]:
     """What keeps a production configuration from being safe to start, one sentence each."""
     problems = []
@@ -119,4 +120,6 @@ def production_problems(
         problems.append("DATABASE_URL is missing; the embedded database is for development only.")
     if not allowed_hosts:
         problems.append("ALLOWED_HOSTS is missing.")
+    if not staff_2fa_required:
+        problems.append("STAFF_2FA_REQUIRED is off; every staff login needs a second factor.")
     return problems

@@ -21,3 +21,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 def _fast_password_hashing(settings):
     # The production hasher is slow by design; tests log users in often and check nothing about it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _login_lockout_off(settings):
+    # django-axes needs the HTTP request to count failures, which Client.login() does not give it.
+    # Lockouts are tested with it on, through the real login page (tests/config/test_login.py).
+    settings.AXES_ENABLED = False

@@ -54,6 +54,7 @@ def test_a_safe_production_configuration_starts():
         ({"FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS is missing"),
         ({"DATABASE_URL": ""}, "DATABASE_URL is missing"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is missing"),
+        ({"STAFF_2FA_REQUIRED": "false"}, "STAFF_2FA_REQUIRED is off"),
     ],
 )
 def test_production_refuses_an_unsafe_configuration(override, complaint):
