@@ -5,9 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from core.history import track_changes
-
 from core.db import one_of
+from core.history import track_changes
 from core.public_ids import new_incident_id
 
 
