@@ -10,10 +10,18 @@ from __future__ import annotations
 import pghistory
 
 
-def track_changes(model):
+def track_changes(model=None, *, exclude: tuple[str, ...] = ()):
     """Class decorator: snapshot on insert and update, and a last one on delete (removing an
-    evidence link is a change an auditor needs to see)."""
-    # Trackers bind to the model they decorate, so each model needs its own instances.
-    return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
-    )(model)
+    evidence link is a change an auditor needs to see). `exclude` names derived columns that are
+    not history, such as a search index."""
+
+    def decorate(model):
+        # Trackers bind to the model they decorate, so each model needs its own instances.
+        return pghistory.track(
+            pghistory.InsertEvent(),
+            pghistory.UpdateEvent(),
+            pghistory.DeleteEvent(),
+            exclude=list(exclude) or None,
+        )(model)
+
+    return decorate(model) if model is not None else decorate

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -178,6 +181,21 @@ def _ordered(low: str, best: str, high: str, prefix: str) -> list[models.CheckCo
     ]
 
 
+# English stemming for English text; 'simple' (lower-cased, unaccented words) for Ukrainian and
+# for names, which PostgreSQL has no dictionary for. Public fields only.
+SEARCH_VECTOR_FUNC = """
+    NEW.search_vector :=
+        setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A')
+        || setweight(to_tsvector('simple', unaccent(coalesce(NEW.title, ''))), 'A')
+        || setweight(to_tsvector('english', coalesce(NEW.summary, '') || ' '
+            || coalesce(NEW.location_name, '')), 'B')
+        || setweight(to_tsvector('simple', unaccent(coalesce(NEW.summary, '') || ' '
+            || coalesce(NEW.location_name, ''))), 'B')
+        || setweight(to_tsvector('english', coalesce(NEW.verification_rationale, '')), 'C');
+    RETURN NEW;
+"""
+
+
 class IncidentQuerySet(models.QuerySet):
     def published(self) -> IncidentQuerySet:
         """The one gate for every public page and API response."""
@@ -188,7 +206,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(region__path__startswith=region.path)
 
 
-@track_changes
+@track_changes(exclude=("search_vector",))
 class Incident(models.Model):
     """One documented event: what happened, when, where, to whom, by whom, and how sure we are."""
 
@@ -329,6 +347,9 @@ class Incident(models.Model):
         editable=False,
     )
 
+    # Kept by a database trigger from public fields only (never witness data), for ?q= searches.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
@@ -354,6 +375,16 @@ class Incident(models.Model):
             models.Index(fields=["region", "date_start"], name="incident_region_idx"),
             # ?date_to= on ranges: incidents whose end (or start) falls on or after a date.
             models.Index(fields=["date_end"], name="incident_date_end_idx"),
+            # ?q= full-text search.
+            GinIndex(fields=["search_vector"], name="incident_search_idx"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="incident_search_vector",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=SEARCH_VECTOR_FUNC,
+            ),
         ]
         constraints = [
             models.CheckConstraint(
