@@ -1,10 +1,28 @@
-"""Reads shared by the public site and the API. Everything public starts from `published()`."""
+"""Reads shared by the public site and the API. Everything public starts from `published()`.
+
+Public lists read flat rows (`values()`) and attach evidence with one query per page, so a page
+costs the same few queries whatever its size.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from incidents.models import Incident, Region
+from django.db.models import CharField, Count, F, Func, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from incidents.models import (
+    GeoPrecision,
+    Incident,
+    IncidentSource,
+    IncidentTestimony,
+    PublicationStatus,
+    Region,
+    RegionLevel,
+)
 
 
 def public_incidents() -> QuerySet[Incident]:
@@ -15,3 +33,274 @@ def region_by_code(code: str) -> Region:
     """A region by its KATOTTH code (UA14000000000091971) or ISO 3166-2 code (UA-14)."""
     code = code.strip().upper()
     return Region.objects.get(Q(code=code) | Q(iso_code=code))
+
+
+# Columns of a public incident row; nothing else of an incident ever leaves through the API.
+PUBLIC_FIELDS = (
+    "id",
+    "public_id",
+    "title",
+    "summary",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "location_name",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "coordinates_public",
+    "killed_low",
+    "killed_best",
+    "killed_high",
+    "victim_category",
+    "perpetrator_force",
+    "perpetrator_unit",
+    "attribution_confidence",
+    "verification_status",
+    "verification_rationale",
+    "published_at",
+    "updated_at",
+)
+PUBLIC_RELATED = {
+    "type_slug": F("incident_type__slug"),
+    "type_name_en": F("incident_type__name_en"),
+    "type_name_uk": F("incident_type__name_uk"),
+    "region_code": F("region__code"),
+    "region_iso_code": F("region__iso_code"),
+    "region_level": F("region__level"),
+    "region_name_en": F("region__name_en"),
+    "region_name_uk": F("region__name_uk"),
+    "region_path": F("region__path"),
+}
+
+# Decimal places shown publicly for each location precision: 2 places are about 1 km, 1 place
+# about 10 km. Finer than 1 km only when a reviewer marked exact coordinates public.
+_PUBLIC_DECIMALS = {
+    GeoPrecision.EXACT: 2,
+    GeoPrecision.SETTLEMENT: 2,
+    GeoPrecision.HROMADA: 1,
+    GeoPrecision.RAION: 1,
+    GeoPrecision.OBLAST: 1,
+}
+EXACT_PUBLIC_DECIMALS = 4
+
+
+def public_coordinates(
+    latitude: Decimal | None, longitude: Decimal | None, precision: str, exact_is_public: bool
+) -> tuple[float, float] | tuple[None, None]:
+    decimals = _PUBLIC_DECIMALS.get(precision)
+    if latitude is None or longitude is None or decimals is None:
+        return None, None
+    if precision == GeoPrecision.EXACT and exact_is_public:
+        decimals = EXACT_PUBLIC_DECIMALS
+    step = Decimal(1).scaleb(-decimals)
+    return (
+        float(latitude.quantize(step, rounding=ROUND_HALF_UP)),
+        float(longitude.quantize(step, rounding=ROUND_HALF_UP)),
+    )
+
+
+def public_incident_rows(queryset: QuerySet[Incident]) -> QuerySet[dict[str, Any]]:
+    return queryset.values(*PUBLIC_FIELDS, **PUBLIC_RELATED)
+
+
+def _oblasts() -> dict[str, dict[str, Any]]:
+    return {
+        oblast["code"]: oblast
+        for oblast in Region.objects.filter(level=RegionLevel.OBLAST).values(
+            "code", "iso_code", "name_en", "name_uk"
+        )
+    }
+
+
+def _public_sources(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    by_incident: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    links = (
+        IncidentSource.objects.filter(incident_id__in=incident_ids, source__is_public=True)
+        .order_by("incident_id", "source__published_on", "source_id")
+        .values(
+            "incident_id",
+            "role",
+            public_id=F("source__public_id"),
+            title=F("source__title"),
+            publisher=F("source__publisher"),
+            kind=F("source__kind"),
+            url=F("source__url"),
+            archive_url=F("source__archive_url"),
+            published_on=F("source__published_on"),
+        )
+    )
+    for link in links:
+        incident_id = link.pop("incident_id")
+        by_incident[incident_id].append(link)
+    return by_incident
+
+
+def _public_testimonies(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Anonymised summaries the witness agreed to publish and a reviewer marked public."""
+    by_incident: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    links = (
+        IncidentTestimony.objects.filter(
+            incident_id__in=incident_ids,
+            testimony__summary_is_public=True,
+            testimony__witness__consent_publish_anonymised=True,
+        )
+        .exclude(testimony__public_summary="")
+        .order_by("incident_id", "testimony_id")
+        .values(
+            "incident_id",
+            public_id=F("testimony__public_id"),
+            directness=F("testimony__directness"),
+            summary=F("testimony__public_summary"),
+        )
+    )
+    for link in links:
+        incident_id = link.pop("incident_id")
+        by_incident[incident_id].append(link)
+    return by_incident
+
+
+def public_incident_documents(
+    rows: list[dict[str, Any]], *, site_url: str = ""
+) -> list[dict[str, Any]]:
+    """Public incident documents for a page of rows from `public_incident_rows`: three queries."""
+    ids = [row["id"] for row in rows]
+    sources = _public_sources(ids)
+    testimonies = _public_testimonies(ids)
+    oblasts = _oblasts() if rows else {}
+    return [
+        _document(
+            row, sources.get(row["id"], []), testimonies.get(row["id"], []), oblasts, site_url
+        )
+        for row in rows
+    ]
+
+
+def _document(row, sources, testimonies, oblasts, site_url) -> dict[str, Any]:
+    latitude, longitude = public_coordinates(
+        row["latitude"], row["longitude"], row["geo_precision"], row["coordinates_public"]
+    )
+    region = None
+    if row["region_code"]:
+        oblast = oblasts.get(row["region_path"].split("/", 1)[0])
+        region = {
+            "code": row["region_code"],
+            "iso_code": row["region_iso_code"],
+            "level": row["region_level"],
+            "name_en": row["region_name_en"],
+            "name_uk": row["region_name_uk"],
+            "oblast": oblast,
+        }
+    incident_type = None
+    if row["type_slug"]:
+        incident_type = {
+            "slug": row["type_slug"],
+            "name_en": row["type_name_en"],
+            "name_uk": row["type_name_uk"],
+        }
+    return {
+        "public_id": row["public_id"],
+        "url": f"{site_url}/incidents/{row['public_id']}/",
+        "title": row["title"],
+        "summary": row["summary"],
+        "incident_type": incident_type,
+        "date_start": row["date_start"],
+        "date_end": row["date_end"],
+        "date_precision": row["date_precision"],
+        "region": region,
+        "location_name": row["location_name"],
+        "latitude": latitude,
+        "longitude": longitude,
+        "geo_precision": row["geo_precision"],
+        "killed_low": row["killed_low"],
+        "killed_best": row["killed_best"],
+        "killed_high": row["killed_high"],
+        "victim_category": row["victim_category"],
+        "perpetrator_force": row["perpetrator_force"],
+        "perpetrator_unit": row["perpetrator_unit"],
+        "attribution_confidence": row["attribution_confidence"],
+        "verification_status": row["verification_status"],
+        "verification_rationale": row["verification_rationale"],
+        "published_at": row["published_at"],
+        "updated_at": row["updated_at"],
+        "sources": sources,
+        "testimonies": testimonies,
+    }
+
+
+def iter_public_incident_documents(
+    queryset: QuerySet[Incident], *, site_url: str = "", batch_size: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """Every incident of `queryset` as a public document, read through a server-side cursor."""
+    batch: list[dict[str, Any]] = []
+    for row in public_incident_rows(queryset).iterator(chunk_size=batch_size):
+        batch.append(row)
+        if len(batch) == batch_size:
+            yield from public_incident_documents(batch, site_url=site_url)
+            batch = []
+    if batch:
+        yield from public_incident_documents(batch, site_url=site_url)
+
+
+def incident_stats(queryset: QuerySet[Incident]) -> dict[str, Any]:
+    """Counts and victim sums by month, oblast, type and verification status."""
+    # Where only a range is known, the best estimate counts as its low end (and the high as the
+    # best), so that the sums keep low <= best <= high. Aggregates get names of their own: reusing
+    # a field's name would make the next aggregate sum the sum.
+    totals = {
+        "n": Count("id"),
+        "low": Sum("killed_low"),
+        "best": Sum(Coalesce("killed_best", "killed_low")),
+        "high": Sum(Coalesce("killed_high", "killed_best", "killed_low")),
+    }
+    queryset = queryset.order_by()
+
+    def figures(row: dict[str, Any]) -> dict[str, int]:
+        return {
+            "incidents": row.pop("n"),
+            "killed_low": row.pop("low") or 0,
+            "killed_best": row.pop("best") or 0,
+            "killed_high": row.pop("high") or 0,
+        }
+
+    def grouped(key: str, **annotations: Any) -> list[dict[str, Any]]:
+        rows = queryset.annotate(**annotations).values(key).annotate(**totals).order_by(key)
+        # figures() takes the aggregates out of the row; what is left is the group's key.
+        return [row | figures(row) for row in rows]
+
+    by_month = grouped("month", month=TruncMonth("date_start"))
+    for row in by_month:
+        row["month"] = row["month"].strftime("%Y-%m") if row["month"] else None
+    oblasts = _oblasts()
+    by_oblast = [
+        {"oblast": oblasts.get(row.pop("oblast_code")), **row}
+        for row in grouped("oblast_code", oblast_code=_oblast_code_expression())
+    ]
+    by_type = [
+        {"incident_type": row.pop("incident_type__slug"), **row}
+        for row in grouped("incident_type__slug")
+    ]
+    return {
+        "total": figures(queryset.aggregate(**totals)),
+        "by_month": by_month,
+        "by_oblast": by_oblast,
+        "by_incident_type": by_type,
+        "by_verification_status": grouped("verification_status"),
+    }
+
+
+def _oblast_code_expression():
+    # The first segment of the region path is the oblast-level unit's code.
+    return Func(
+        F("region__path"), Value("/"), Value(1), function="split_part", output_field=CharField()
+    )
+
+
+def withdrawn_incidents(since=None) -> QuerySet[Incident]:
+    """Incidents that were public once and are no longer: withdrawn, or merged into another."""
+    queryset = Incident.objects.filter(
+        publication_status=PublicationStatus.WITHDRAWN, published_at__isnull=False
+    )
+    if since is not None:
+        queryset = queryset.filter(withdrawn_at__gte=since)
+    return queryset

@@ -1,23 +1,321 @@
+"""The public read-only API. Every view starts from a public gate and lists its fields itself."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from rest_framework import generics
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from incidents.api.serializers import IncidentListSerializer
-from incidents.selectors import public_incidents
+from core.api import PublicCursorPagination, StrictFilterBackend, reject_unknown_params
+from core.renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, csv_lines, dumps
+from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet
+from incidents.models import (
+    Incident,
+    IncidentSource,
+    IncidentType,
+    PublicationStatus,
+    Region,
+)
+from incidents.selectors import (
+    incident_stats,
+    iter_public_incident_documents,
+    public_incident_documents,
+    public_incident_rows,
+    public_incidents,
+    withdrawn_incidents,
+)
+from sources.models import SourceDocument
+
+CSV_COLUMNS = [
+    "public_id",
+    "url",
+    "title",
+    "summary",
+    "incident_type",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "region_code",
+    "region_iso_code",
+    "region_name_en",
+    "region_name_uk",
+    "oblast_iso_code",
+    "oblast_name_en",
+    "location_name",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "killed_low",
+    "killed_best",
+    "killed_high",
+    "victim_category",
+    "perpetrator_force",
+    "perpetrator_unit",
+    "attribution_confidence",
+    "verification_status",
+    "verification_rationale",
+    "published_at",
+    "updated_at",
+    "source_ids",
+]
 
 
-class IncidentCursorPagination(CursorPagination):
-    # A cursor over (date_start, id) stays stable while partners page and records are added.
-    ordering = ("-date_start", "-id")
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
+def _site_url(request: Request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _csv_row(document: dict[str, Any]) -> list[Any]:
+    region = document["region"] or {}
+    oblast = region.get("oblast") or {}
+    incident_type = document["incident_type"] or {}
+    flat = {
+        **document,
+        "incident_type": incident_type.get("slug", ""),
+        "region_code": region.get("code", ""),
+        "region_iso_code": region.get("iso_code") or "",
+        "region_name_en": region.get("name_en", ""),
+        "region_name_uk": region.get("name_uk", ""),
+        "oblast_iso_code": oblast.get("iso_code", ""),
+        "oblast_name_en": oblast.get("name_en", ""),
+        "source_ids": ";".join(source["public_id"] for source in document["sources"]),
+    }
+    return ["" if flat[column] is None else flat[column] for column in CSV_COLUMNS]
+
+
+def _geojson_chunks(documents) -> Any:
+    yield b'{"type":"FeatureCollection","features":['
+    for position, document in enumerate(documents):
+        latitude, longitude = document["latitude"], document["longitude"]
+        feature = {
+            "type": "Feature",
+            "id": document["public_id"],
+            "geometry": None
+            if latitude is None
+            else {"type": "Point", "coordinates": [longitude, latitude]},
+            "properties": document,
+        }
+        yield (b"," if position else b"") + dumps(feature)
+    yield b"]}"
+
+
+class IncidentPagination(PublicCursorPagination):
+    def get_ordering(self, request, queryset, view):
+        return ORDERINGS.get(request.query_params.get("ordering") or DEFAULT_ORDERING)
 
 
 class IncidentList(generics.ListAPIView):
-    serializer_class = IncidentListSerializer
-    pagination_class = IncidentCursorPagination
+    """Published incidents, filtered; JSON pages, or the whole filtered set as CSV or GeoJSON."""
+
+    renderer_classes = [ORJSONRenderer, CSVRenderer, GeoJSONRenderer]
+    filter_backends = [StrictFilterBackend]
+    filterset_class = IncidentFilterSet
+    pagination_class = IncidentPagination
+
+    def get_queryset(self) -> QuerySet[Incident]:
+        return public_incidents()
+
+    def list(self, request: Request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        site_url = _site_url(request)
+        export = request.accepted_renderer.format
+        if export in ("csv", "geojson"):
+            documents = iter_public_incident_documents(queryset, site_url=site_url)
+            if export == "csv":
+                body, content_type = csv_lines(CSV_COLUMNS, map(_csv_row, documents)), "text/csv"
+            else:
+                body, content_type = _geojson_chunks(documents), "application/geo+json"
+            response = StreamingHttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="incidents.{export}"'
+            return response
+        page = self.paginate_queryset(public_incident_rows(queryset))
+        return self.get_paginated_response(public_incident_documents(page, site_url=site_url))
+
+
+class IncidentDetail(APIView):
+    """One published incident. A merged duplicate's id redirects to the survivor; a withdrawn
+    incident answers 410 with the public reason."""
+
+    renderer_classes = [ORJSONRenderer]
+
+    def get(self, request: Request, public_id: str):
+        reject_unknown_params(request, ())
+        rows = list(public_incident_rows(public_incidents().filter(public_id=public_id)))
+        if rows:
+            (document,) = public_incident_documents(rows, site_url=_site_url(request))
+            return Response(document)
+        gone = (
+            withdrawn_incidents()
+            .filter(public_id=public_id)
+            .values("public_id", "withdrawn_at", "withdrawal_reason", survivor=F("duplicate_of"))
+            .first()
+        )
+        if gone is None:
+            raise NotFound("No published incident has this id.")
+        survivor = (
+            Incident.objects.published().filter(pk=gone.pop("survivor")).first()
+            if gone["survivor"]
+            else None
+        )
+        if survivor is not None:
+            return HttpResponsePermanentRedirect(
+                reverse("api:incident-detail", args=[survivor.public_id])
+            )
+        return Response(gone, status=410)
+
+
+class SourcePagination(PublicCursorPagination):
+    ordering = ("public_id",)
+
+
+class SourceList(generics.ListAPIView):
+    """Sources that may be cited publicly, with the published incidents that cite them."""
+
+    renderer_classes = [ORJSONRenderer]
+    pagination_class = SourcePagination
 
     def get_queryset(self):
-        return public_incidents()
+        return _public_sources()
+
+    def list(self, request: Request, *args, **kwargs):
+        reject_unknown_params(request, {"cursor", "page_size"})
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(_with_citing_incidents(page))
+
+
+class SourceDetail(APIView):
+    renderer_classes = [ORJSONRenderer]
+
+    def get(self, request: Request, public_id: str):
+        reject_unknown_params(request, ())
+        rows = list(_public_sources().filter(public_id=public_id))
+        if not rows:
+            raise NotFound("No public source has this id.")
+        return Response(_with_citing_incidents(rows)[0])
+
+
+def _public_sources():
+    return SourceDocument.objects.filter(is_public=True).values(
+        "id",
+        "public_id",
+        "kind",
+        "title",
+        "publisher",
+        "url",
+        "archive_url",
+        "published_on",
+        "language",
+        "description",
+    )
+
+
+def _with_citing_incidents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    citing: dict[int, list[str]] = {row["id"]: [] for row in rows}
+    links = (
+        IncidentSource.objects.filter(
+            source_id__in=citing, incident__publication_status=PublicationStatus.PUBLISHED
+        )
+        .order_by("incident__public_id")
+        .values_list("source_id", "incident__public_id")
+    )
+    for source_id, incident_public_id in links:
+        citing[source_id].append(incident_public_id)
+    return [
+        {**{k: v for k, v in row.items() if k != "id"}, "incidents": citing[row["id"]]}
+        for row in rows
+    ]
+
+
+REGION_FIELDS = ("code", "iso_code", "level", "name_en", "name_uk", "latitude", "longitude")
+
+
+def _region_rows(queryset) -> list[dict[str, Any]]:
+    return list(queryset.values(*REGION_FIELDS, parent_code=F("parent__code")))
+
+
+class RegionList(APIView):
+    """Every administrative unit, oblast-level units first, each with its parent's code."""
+
+    renderer_classes = [ORJSONRenderer]
+
+    def get(self, request: Request):
+        reject_unknown_params(request, ())
+        return Response(_region_rows(Region.objects.order_by("path")))
+
+
+class RegionDetail(APIView):
+    renderer_classes = [ORJSONRenderer]
+
+    def get(self, request: Request, code: str):
+        reject_unknown_params(request, ())
+        code = code.strip().upper()
+        region = Region.objects.filter(code=code) | Region.objects.filter(iso_code=code)
+        rows = _region_rows(region)
+        if not rows:
+            raise NotFound("No region has this KATOTTH or ISO 3166-2 code.")
+        return Response(rows[0])
+
+
+class IncidentTypeList(APIView):
+    renderer_classes = [ORJSONRenderer]
+
+    def get(self, request: Request):
+        reject_unknown_params(request, ())
+        return Response(
+            list(
+                IncidentType.objects.order_by("slug").values(
+                    "slug", "name_en", "name_uk", "description", "legal_reference"
+                )
+            )
+        )
+
+
+class IncidentStats(APIView):
+    """Counts and victim sums under the same filters as the incident list."""
+
+    renderer_classes = [ORJSONRenderer]
+
+    def get(self, request: Request):
+        filterset = IncidentFilterSet(request.query_params, queryset=public_incidents())
+        reject_unknown_params(request, set(filterset.filters) - {"ordering"})
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return Response(incident_stats(filterset.qs))
+
+
+class WithdrawnPagination(PublicCursorPagination):
+    ordering = ("withdrawn_at", "public_id")
+
+
+class WithdrawnList(generics.ListAPIView):
+    """Incidents that were published and are no longer, for partners keeping a mirror in sync."""
+
+    renderer_classes = [ORJSONRenderer]
+    pagination_class = WithdrawnPagination
+
+    def get_queryset(self):
+        since = None
+        raw = self.request.query_params.get("since")
+        if raw is not None:
+            since = parse_datetime(raw.replace(" ", "+")) if raw else None
+            if since is None:
+                raise ValidationError(
+                    {"since": ["Enter a date and time in ISO 8601, e.g. 2025-01-31T00:00:00Z."]}
+                )
+        return withdrawn_incidents(since).values(
+            "public_id",
+            "withdrawn_at",
+            reason=F("withdrawal_reason"),
+            replaced_by=F("duplicate_of__public_id"),
+        )
+
+    def list(self, request: Request, *args, **kwargs):
+        reject_unknown_params(request, {"since", "cursor", "page_size"})
+        return self.get_paginated_response(self.paginate_queryset(self.get_queryset()))

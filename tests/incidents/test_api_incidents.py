@@ -16,6 +16,7 @@ URL = "/api/v1/incidents/"
 
 EXPECTED_KEYS = {
     "public_id",
+    "url",
     "title",
     "summary",
     "incident_type",
@@ -24,14 +25,22 @@ EXPECTED_KEYS = {
     "date_precision",
     "region",
     "location_name",
+    "latitude",
+    "longitude",
+    "geo_precision",
     "killed_low",
     "killed_best",
     "killed_high",
     "victim_category",
+    "perpetrator_force",
+    "perpetrator_unit",
+    "attribution_confidence",
     "verification_status",
     "verification_rationale",
     "published_at",
     "updated_at",
+    "sources",
+    "testimonies",
 }
 
 
@@ -66,7 +75,8 @@ def test_it_shows_only_public_fields(client):
     response = client.get(URL)
     (row,) = response.json()["results"]
     assert set(row) == EXPECTED_KEYS
-    assert set(row["region"]) == {"code", "iso_code", "level", "name_en", "name_uk"}
+    assert set(row["region"]) == {"code", "iso_code", "level", "name_en", "name_uk", "oblast"}
+    assert row["region"]["oblast"]["iso_code"] == "UA-14"
     assert "do not publish" not in response.content.decode()
 
 

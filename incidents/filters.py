@@ -1,0 +1,156 @@
+"""The incident filters shared by the public site and the API.
+
+Every parameter is validated: an unknown value, a malformed date or an unknown region is an error
+naming the parameter, never a filter silently dropped (a partner's typo must not return everything).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Func, Q, QuerySet, Value
+
+from incidents.models import Incident, IncidentType, Region, VerificationStatus
+
+ORDERINGS = {
+    "-date": ("-date_start", "-id"),
+    "date": ("date_start", "id"),
+    "updated_at": ("updated_at", "id"),
+}
+DEFAULT_ORDERING = "-date"
+
+
+class CommaSeparatedChoiceField(forms.CharField):
+    """`a,b,c` where each item must be one of the allowed values."""
+
+    def __init__(self, *, allowed: Callable[[], list[str]], **kwargs):
+        self.allowed = allowed
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        allowed = self.allowed()
+        unknown = [item for item in items if item not in allowed]
+        if unknown:
+            raise forms.ValidationError(
+                f"Unknown value {', '.join(repr(item) for item in unknown)}. "
+                f"Use one or more of {', '.join(allowed)}, separated by commas."
+            )
+        return items
+
+
+class CommaSeparatedChoiceFilter(django_filters.Filter):
+    field_class = CommaSeparatedChoiceField
+
+    def filter(self, queryset: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.field_name}__in": value})
+
+
+class RegionField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        code = value.strip().upper()
+        region = Region.objects.filter(Q(code=code) | Q(iso_code=code)).first()
+        if region is None:
+            raise forms.ValidationError(
+                f"Unknown region {value!r}. Use a KATOTTH code (e.g. UA14000000000091971) or an "
+                "ISO 3166-2 code (e.g. UA-14); /api/v1/regions/ lists them."
+            )
+        return region
+
+
+class RegionFilter(django_filters.Filter):
+    field_class = RegionField
+
+    def filter(self, queryset: QuerySet, value: Region | None) -> QuerySet:
+        return queryset if value is None else queryset.in_region(value)
+
+
+def _iso_date(**kwargs) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        **kwargs,
+    )
+
+
+def _verification_statuses() -> list[str]:
+    return list(VerificationStatus.values)
+
+
+def _incident_type_slugs() -> list[str]:
+    return list(IncidentType.objects.order_by("slug").values_list("slug", flat=True))
+
+
+class IncidentFilterSet(django_filters.FilterSet):
+    date_from = _iso_date(
+        method="filter_date_from",
+        help_text="Incidents that may have happened on or after this day (YYYY-MM-DD).",
+    )
+    date_to = _iso_date(
+        method="filter_date_to",
+        help_text="Incidents that may have happened on or before this day (YYYY-MM-DD).",
+    )
+    region = RegionFilter(
+        help_text="A KATOTTH or ISO 3166-2 code; includes every unit beneath it.",
+    )
+    verification_status = CommaSeparatedChoiceFilter(
+        field_name="verification_status",
+        allowed=_verification_statuses,
+        help_text="One or more verification statuses, comma-separated.",
+    )
+    incident_type = CommaSeparatedChoiceFilter(
+        field_name="incident_type__slug",
+        allowed=_incident_type_slugs,
+        help_text="One or more incident type slugs, comma-separated.",
+    )
+    q = django_filters.CharFilter(
+        method="filter_text", help_text="Words to find in the public text (English or Ukrainian)."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only incidents changed at or after this time (ISO 8601), for incremental sync.",
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in ORDERINGS],
+        method="filter_ordering",
+        empty_label=None,
+        help_text="-date (newest first, the default), date, or updated_at (for sync).",
+    )
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def filter_date_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # Overlap: the incident's last possible day is on or after date_from.
+        return queryset.filter(
+            Q(date_end__gte=value) | Q(date_end__isnull=True, date_start__gte=value)
+        )
+
+    def filter_date_to(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(date_start__lte=value)
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        english = SearchQuery(value, config="english", search_type="websearch")
+        plain = SearchQuery(
+            Func(Value(value), function="unaccent"), config="simple", search_type="websearch"
+        )
+        return queryset.filter(search_vector=english | plain)
+
+    def filter_ordering(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(*ORDERINGS[value or DEFAULT_ORDERING])
