@@ -61,6 +61,23 @@ def env_choice(
     return value
 
 
+def env_rate(name: str, default: str, *, environ: Mapping[str, str] = os.environ) -> str | None:
+    """A rate like 60/min (per second, min, hour or day); "off" for no limit."""
+    value = environ.get(name, default).strip().lower()
+    if value == "off":
+        return None
+    count, _, period = value.partition("/")
+    if (
+        not count.isdigit()
+        or int(count) < 1
+        or period not in {"s", "sec", "m", "min", "h", "hour", "d", "day"}
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must look like 60/min (per sec, min, hour or day) or be off, not {value!r}."
+        )
+    return value
+
+
 def parse_database_url(url: str) -> dict[str, object]:
     """Turn `postgres://user:password@host:port/name?options` into a Django DATABASES entry.
 

@@ -12,6 +12,7 @@ from config.env import (
     env_choice,
     env_int,
     env_list,
+    env_rate,
     env_str,
     parse_database_url,
     production_problems,
@@ -88,6 +89,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PublicApiCorsMiddleware",
+    # ETags for every page and API response, and 304 when the client already has it.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,7 +158,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["core.renderers.ORJSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.StrictContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.tokens.PartnerTokenAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.AnonymousRateThrottle",
+        "core.throttling.PartnerRateThrottle",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
 }
@@ -174,6 +182,13 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 OTP_TOTP_ISSUER = "Incident Register"
+
+# Public API rate limits (requests per second, min, hour or day), per IP address for anonymous
+# clients and per token for partners; "off" removes a limit.
+API_RATE_LIMITS = {
+    "anon": env_rate("API_ANON_RATE", "120/min"),
+    "partner": env_rate("API_PARTNER_RATE", "2000/min"),
+}
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

@@ -1,11 +1,12 @@
-"""The registry of public ids ever issued, for looking up where an id came from."""
+"""The registry of issued public ids, and the partner API tokens."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from core.models import IssuedPublicId
+from core.models import IssuedPublicId, PartnerToken
+from core.tokens import partner_token_issue
 
 
 @admin.register(IssuedPublicId)
@@ -31,4 +32,31 @@ class IssuedPublicIdAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: IssuedPublicId | None = None
     ) -> bool:
         # Deleting a row would let the id be issued again, to a different record.
+        return False
+
+
+@admin.register(PartnerToken)
+class PartnerTokenAdmin(admin.ModelAdmin):
+    """Administrators issue and revoke partners' API keys. A key is shown once, when issued."""
+
+    list_display = ("name", "key_prefix", "is_active", "created_at", "last_used_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "contact", "key_prefix")
+    fields = ("name", "contact", "is_active", "key_prefix", "created_by", "created_at")
+    readonly_fields = ("key_prefix", "created_by", "created_at")
+
+    def save_model(self, request: HttpRequest, obj: PartnerToken, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token, key = partner_token_issue(name=obj.name, contact=obj.contact, actor=request.user)
+        obj.pk, obj.key_prefix = token.pk, token.key_prefix
+        messages.warning(
+            request,
+            f"The key for {token.name} is {key} — copy it now and hand it over securely; "
+            "it is not stored and cannot be shown again.",
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: PartnerToken | None = None) -> bool:
+        # Revoke (untick "active") instead: the record of who held a key stays.
         return False

@@ -28,3 +28,10 @@ def _login_lockout_off(settings):
     # django-axes needs the HTTP request to count failures, which Client.login() does not give it.
     # Lockouts are tested with it on, through the real login page (tests/config/test_login.py).
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _api_rate_limits_off(settings):
+    # Suites send hundreds of requests from one address; the limits are tested on their own
+    # (tests/core/test_api_limits.py).
+    settings.API_RATE_LIMITS = {"anon": None, "partner": None}

@@ -8,6 +8,7 @@ from django.db.models import F, QuerySet
 from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -150,7 +151,9 @@ class IncidentDetail(APIView):
         rows = list(public_incident_rows(public_incidents().filter(public_id=public_id)))
         if rows:
             (document,) = public_incident_documents(rows, site_url=_site_url(request))
-            return Response(document)
+            response = Response(document)
+            response["Last-Modified"] = http_date(document["updated_at"].timestamp())
+            return response
         gone = (
             withdrawn_incidents()
             .filter(public_id=public_id)

@@ -1,0 +1,39 @@
+"""Headers of the public API: cross-origin reads (so partners' dashboards can call it from a
+browser) and brief public caching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+API_PREFIX = "/api/"
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+CACHE_SECONDS = 60
+
+
+class PublicApiCorsMiddleware:
+    """Any origin may read /api/; nothing else of the site is opened to other origins.
+
+    No credentials are involved (the API uses no cookies), so `*` is safe here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+            response["Access-Control-Allow-Headers"] = "Authorization, If-None-Match"
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            response = self.get_response(request)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After"
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            # Published data changes slowly; a minute's staleness is worth the load it saves.
+            response.setdefault("Cache-Control", f"public, max-age={CACHE_SECONDS}")
+        return response
