@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    # The docs page's scripts, served from our own static files rather than a CDN.
+    "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
     "axes",
@@ -102,6 +105,7 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, so that it turns a refused login (lockout) into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,8 +127,10 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "incidents.context_processors.site",
             ],
         },
     },
@@ -138,6 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+LOCALE_PATHS = [BASE_DIR / "incidents" / "locale"]
 LANGUAGES = [("en", "English"), ("uk", "Українська")]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -165,6 +172,31 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# The OpenAPI document at /api/v1/schema/ and its docs page at /api/v1/docs/. The views return
+# plain dicts, so incidents/api/schema.py describes every response; docs/api.md is the long form.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Incident Register public API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Read-only access to the published records of the Incident Register: incidents, the "
+        "public sources that document them, regions, incident types, statistics, and the ids of "
+        "records withdrawn since a given time (for keeping a copy in sync). Only published "
+        "records and their public fields are ever returned.\n\n"
+        "Anonymous clients are rate-limited (429 with Retry-After); partners may ask for a token, "
+        "sent as `Authorization: Token <key>`, which has a higher limit. Responses carry an ETag; "
+        "send it back in If-None-Match to get 304 when nothing changed.\n\n"
+        "The partner guide (docs/api.md in the repository) explains the filters, the verification "
+        "statuses, coordinate precision, exports and the incremental sync recipe."
+    ),
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The schema and docs views are not part of the API they describe.
+    "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # Password guessing: lock an IP address, or a username tried from one IP address, after repeated
@@ -188,6 +220,24 @@ OTP_TOTP_ISSUER = "Incident Register"
 API_RATE_LIMITS = {
     "anon": env_rate("API_ANON_RATE", "120/min"),
     "partner": env_rate("API_PARTNER_RATE", "2000/min"),
+}
+
+# The public site runs no inline script or style, so the policy allows nothing but its own files.
+# The staff admin (Django's own templates) is left out until they are made to comply.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }
 
 SESSION_COOKIE_SECURE = PRODUCTION

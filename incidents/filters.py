@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Func, Q, QuerySet, Value
+from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident, IncidentType, Region, VerificationStatus
 
@@ -94,35 +95,44 @@ def _incident_type_slugs() -> list[str]:
 
 class IncidentFilterSet(django_filters.FilterSet):
     date_from = _iso_date(
+        label=_("From"),
         method="filter_date_from",
         help_text="Incidents that may have happened on or after this day (YYYY-MM-DD).",
     )
     date_to = _iso_date(
+        label=_("To"),
         method="filter_date_to",
         help_text="Incidents that may have happened on or before this day (YYYY-MM-DD).",
     )
     region = RegionFilter(
+        label=_("Region"),
         help_text="A KATOTTH or ISO 3166-2 code; includes every unit beneath it.",
     )
     verification_status = CommaSeparatedChoiceFilter(
+        label=_("Verification status"),
         field_name="verification_status",
         allowed=_verification_statuses,
         help_text="One or more verification statuses, comma-separated.",
     )
     incident_type = CommaSeparatedChoiceFilter(
+        label=_("Type of incident"),
         field_name="incident_type__slug",
         allowed=_incident_type_slugs,
         help_text="One or more incident type slugs, comma-separated.",
     )
     q = django_filters.CharFilter(
-        method="filter_text", help_text="Words to find in the public text (English or Ukrainian)."
+        label=_("Words"),
+        method="filter_text",
+        help_text="Words to find in the public text (English or Ukrainian).",
     )
     updated_since = django_filters.IsoDateTimeFilter(
+        label=_("Updated since"),
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only incidents changed at or after this time (ISO 8601), for incremental sync.",
     )
     ordering = django_filters.ChoiceFilter(
+        label=_("Order"),
         choices=[(key, key) for key in ORDERINGS],
         method="filter_ordering",
         empty_label=None,
@@ -132,6 +142,17 @@ class IncidentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Incident
         fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and hasattr(data, "getlist"):
+            # ?verification_status=a&verification_status=b means both, not just the last one.
+            merged = data.copy()
+            for key in data:
+                values = data.getlist(key)
+                if len(values) > 1:
+                    merged[key] = ",".join(v for v in values if v)
+            data = merged
+        super().__init__(data, *args, **kwargs)
 
     def filter_date_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
         # Overlap: the incident's last possible day is on or after date_from.

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from sources.models import SourceDocument
+
+DEMO_FLAG_SECONDS = 60
+
+
+def demo_data_loaded() -> bool:
+    """Whether the fictional demo data is in the database (its sources use a reserved domain)."""
+    from incidents.demo import FICTIONAL_URL
+
+    return cache.get_or_set(
+        "site:demo-data-loaded",
+        lambda: SourceDocument.objects.filter(url__startswith=FICTIONAL_URL).exists(),
+        DEMO_FLAG_SECONDS,
+    )
+
+
+def site(request: HttpRequest) -> dict:
+    """The language switcher's links (same page, same filters) and the demo banner flag."""
+    if request.path.startswith("/admin/"):
+        return {}
+    current = get_language()
+    languages = [
+        {
+            "code": code,
+            "name": name,
+            "url": translate_url(request.get_full_path(), code),
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
+    return {"site_languages": languages, "demo_data_loaded": demo_data_loaded()}
