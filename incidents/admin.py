@@ -1,28 +1,59 @@
 """Staff admin for regions, incident types, incidents and their evidence links.
 
-Step 1 of the intake workflow: plain registration. Status changes (submit, assess, publish,
-withdraw) come later as actions that call `incidents.services`, which is why every publication
-field is read-only here.
+The intake workflow lives on the incident's change page: a "Workflow" box shows the status, what is
+missing and the steps the user may take (submit, assess, publish, return, withdraw, merge). Each
+step is a small view under `<pk>/transition/<name>/` that calls the matching function in
+`incidents.services`; nothing here writes `publication_status` or the verification fields.
+
+Three rules keep records safe while several people work on them:
+- who may edit depends on the status (`status_allows_editing`): drafts are open to editors,
+  incidents in review to reviewers only, published and withdrawn records to nobody;
+- every save raises `version`, and a form whose version is stale is refused (no lost updates);
+- `last_edited_by` is set on every save, because four eyes forbids its holder to publish.
+
+The incident admin also gives the staff landing page its work queues (`work_queues`, shown by
+`config.admin.StaffAdminSite`) and the changelist filter behind each of them.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from config.admin import WorkItem, WorkQueue
+from core.admin_history import HistoryAdminMixin
+from incidents import services
 from incidents.models import (
     Incident,
     IncidentSource,
     IncidentTestimony,
     IncidentType,
+    PublicationStatus,
     Region,
+    VerificationStatus,
 )
+from incidents.services import TransitionError, missing_for_submission
 from sources.models import Testimony
-
-admin.site.site_header = "Incident Register — staff"
-admin.site.site_title = "Incident Register staff"
-admin.site.index_title = "Records"
 
 
 @admin.register(Region)
@@ -96,14 +127,427 @@ class OblastListFilter(admin.SimpleListFilter):
         return queryset.in_region(oblast)
 
 
-class IncidentSourceInline(admin.TabularInline):
+# --- Who may edit what ------------------------------------------------------------------------
+
+
+def status_allows_editing(user: AbstractBaseUser, incident: Incident) -> bool:
+    """Whether the workflow state lets `user` change the incident's content and evidence links.
+
+    This comes on top of the model permission. Published and withdrawn records are read-only even
+    for superusers: the public and partners have seen them (corrections are a later feature).
+    """
+    if incident.publication_status == PublicationStatus.DRAFT:
+        return True
+    if incident.publication_status == PublicationStatus.IN_REVIEW:
+        return user.has_perm(services.REVIEW_PERMISSION)
+    return False
+
+
+def _why_read_only(incident: Incident) -> str:
+    if incident.publication_status == PublicationStatus.IN_REVIEW:
+        return (
+            "Only reviewers can change an incident in review; if it needs your changes, ask one "
+            "to return it to draft."
+        )
+    if incident.publication_status == PublicationStatus.PUBLISHED:
+        return (
+            "Published records are read-only. If this one is wrong, a reviewer can withdraw it "
+            "with a public reason."
+        )
+    if incident.publication_status == PublicationStatus.WITHDRAWN:
+        return "Withdrawn records are read-only."
+    return "You may view this incident but not change it."
+
+
+def _person(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return "Someone"
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+
+
+def _last_changed_by(incident: Incident) -> AbstractBaseUser | None:
+    """Who wrote the row as it is now.
+
+    `last_edited_by` names the last content editor only; a reviewer's assessment or return does
+    not change it. The history event that produced this version knows the request's user, so it
+    is asked first.
+    """
+    event = (
+        Incident.pgh_event_model.objects.filter(pgh_obj_id=incident.pk, version=incident.version)
+        .select_related("pgh_context")
+        .order_by("-pgh_id")
+        .first()
+    )
+    user_id = event.pgh_context.metadata.get("user") if event and event.pgh_context else None
+    if user_id is not None:
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if user is not None:
+            return user
+    return incident.last_edited_by
+
+
+def _changed_after_you_opened(incident: Incident) -> str:
+    """'Bob Reviewer (bob) changed this incident at 14:02 UTC after you opened it'"""
+    changed = timezone.localtime(incident.updated_at)
+    when = f"at {date_format(changed, 'H:i T')}"
+    if changed.date() != timezone.localdate():
+        when = f"on {date_format(changed, 'j F Y')} {when}"
+    who = _person(_last_changed_by(incident))
+    return f"{who} changed this incident {when} after you opened it"
+
+
+# --- The incident form: help for analysts, and the version check -------------------------------
+
+
+class IncidentAdminForm(forms.ModelForm):
+    # The version the user loaded. Saving is refused when the row has moved on since, so two
+    # people editing at once cannot silently overwrite each other.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        # No `model` here: the admin builds the real form class with its own field list.
+        # Wide single-line fields and shorter text boxes keep the form usable at 1366x768.
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "location_name": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "summary": forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"}),
+            "internal_notes": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        }
+        help_texts = {
+            "incident_type": "The violation, from the controlled list.",
+            "location_name": "Village, road or landmark as the sources name it.",
+            "latitude": "Decimal degrees, e.g. 48.123456. Fill in both or neither.",
+            "longitude": "Decimal degrees, e.g. 37.654321.",
+            "geo_precision": "How precisely the place is known; the public never sees it finer.",
+            "killed_low": "Lowest figure a credible source gives. Leave blank when unknown.",
+            "killed_best": "Your best estimate; between low and high.",
+            "killed_high": "Highest figure a credible source gives.",
+            "victim_category": "Who the victims were when it happened.",
+            "perpetrator_force": "The force responsible, as the sources attribute it.",
+            "perpetrator_unit": "The unit, if sources name one.",
+            "attribution_confidence": "How sure the attribution is, given the sources.",
+            "assigned_to": "Who works on this record next; it appears in their work queue.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.locked_version: int | None = None
+        if self.instance.pk is not None:
+            self.initial["version"] = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            self._refuse_if_changed_since_loaded(cleaned.get("version"))
+        return cleaned
+
+    def _refuse_if_changed_since_loaded(self, loaded: int | None) -> None:
+        # The lock holds until the admin's transaction around the save ends, so nobody can slip a
+        # change in between this check and our write.
+        current = Incident.objects.select_for_update().filter(pk=self.instance.pk).first()
+        if current is None:
+            raise ValidationError("This incident was deleted after you opened it.")
+        if loaded is None:
+            raise ValidationError(
+                "This form does not say which version of the incident you opened: reload the "
+                "page and apply your changes again."
+            )
+        if loaded != current.version:
+            raise ValidationError(
+                f"{_changed_after_you_opened(current)}. Your changes were not saved, so theirs "
+                "are kept: reload the page and apply yours again."
+            )
+        self.locked_version = current.version
+
+
+# --- Workflow steps: each a form whose `perform` calls a service ------------------------------
+
+_TEXTAREA = {"rows": 5, "class": "vLargeTextField"}
+
+
+class TransitionForm(forms.Form):
+    """The form of one workflow step; `perform` calls the service and returns what happened."""
+
+    intro = ""
+    button = ""
+
+    def __init__(self, *args, incident: Incident, **kwargs) -> None:
+        self.incident = incident
+        super().__init__(*args, **kwargs)
+
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        raise NotImplementedError
+
+
+class SubmitForm(TransitionForm):
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        incident = services.incident_submit(incident=self.incident, actor=actor)
+        return f"{incident.public_id} submitted for review."
+
+
+class PublishForm(TransitionForm):
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        incident = services.incident_publish(incident=self.incident, actor=actor)
+        return f"{incident.public_id} published: it is now on the public site and in the API."
+
+
+class ReturnForm(TransitionForm):
+    intro = (
+        "The incident goes back to draft. Its author sees your comment on the incident and in "
+        "their “Returned to me” queue."
+    )
+    button = "Return to draft"
+    comment = forms.CharField(
+        label="Comment for the author",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="Staff only. Say what to change or check before it comes back to review.",
+    )
+
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        incident = services.incident_return_to_draft(
+            incident=self.incident, actor=actor, comment=self.cleaned_data["comment"]
+        )
+        return f"{incident.public_id} returned to draft with your comment."
+
+
+class AssessForm(TransitionForm):
+    intro = "Record how well the incident is established. Both fields are public once published."
+    button = "Save assessment"
+    verification_status = forms.ChoiceField(
+        label="Verification status",
+        choices=VerificationStatus.choices,
+        help_text="Single source: one source. Credible: two or more independent credible "
+        "sources. Verified: independently checked (content geolocated or chronolocated, and a "
+        "direct witness). Acknowledged: the responsible party or an official investigation "
+        "accepts it.",
+    )
+    rationale = forms.CharField(
+        label="Public rationale",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="Public. Which sources support this status and what was checked. Never name "
+        "or hint at a witness.",
+    )
+
+    def __init__(self, *args, incident: Incident, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "verification_status": incident.verification_status,
+                "rationale": incident.verification_rationale,
+            },
+        )
+        super().__init__(*args, incident=incident, **kwargs)
+
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        incident = services.incident_assess(
+            incident=self.incident,
+            actor=actor,
+            verification_status=self.cleaned_data["verification_status"],
+            rationale=self.cleaned_data["rationale"],
+        )
+        return (
+            f"{incident.public_id} assessed as "
+            f"{incident.get_verification_status_display().lower()}."
+        )
+
+
+class WithdrawForm(TransitionForm):
+    intro = (
+        "The incident leaves the public site and the API lists; its public id stays, with the "
+        "reason, so that partners who copied it learn why."
+    )
+    button = "Withdraw"
+    reason = forms.CharField(
+        label="Public reason",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="Public: shown with the withdrawn record and sent to partners.",
+    )
+
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        incident = services.incident_withdraw(
+            incident=self.incident, actor=actor, reason=self.cleaned_data["reason"]
+        )
+        return f"{incident.public_id} withdrawn."
+
+
+class MergeForm(TransitionForm):
+    intro = (
+        "Use this when another record describes the same event. This incident's evidence links "
+        "move to the record that stays, and this one is withdrawn with a note pointing there."
+    )
+    button = "Merge"
+    survivor = forms.CharField(
+        label="Public id of the incident that stays",
+        max_length=20,
+        help_text="e.g. INC-7K3Q9X2M, as shown on that record.",
+        error_messages={
+            "required": "Enter the public id of the incident that stays, e.g. INC-7K3Q9X2M."
+        },
+    )
+
+    def clean_survivor(self) -> str:
+        public_id = self.cleaned_data["survivor"].strip().upper()
+        self.survivor = Incident.objects.filter(public_id=public_id).first()
+        if self.survivor is None:
+            raise ValidationError(
+                f"No incident has the public id {public_id}. Copy it from the record that stays."
+            )
+        return public_id
+
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        survivor = services.incident_merge(
+            duplicate=self.incident, survivor=self.survivor, actor=actor
+        )
+        return f"{self.incident.public_id} merged into {survivor.public_id}."
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    permission: str
+    # Where the button is offered; the service has the final word on every rule.
+    offered_in: tuple[str, ...]
+    form_class: type[TransitionForm]
+    # A plain POST button on the change page rather than a page with a form.
+    button_only: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(
+        "Submit for review",
+        services.EDIT_PERMISSION,
+        (PublicationStatus.DRAFT,),
+        SubmitForm,
+        button_only=True,
+    ),
+    "assess": Transition(
+        "Assess", services.REVIEW_PERMISSION, (PublicationStatus.IN_REVIEW,), AssessForm
+    ),
+    "publish": Transition(
+        "Publish",
+        services.PUBLISH_PERMISSION,
+        (PublicationStatus.IN_REVIEW,),
+        PublishForm,
+        button_only=True,
+    ),
+    "return": Transition(
+        "Return to draft", services.REVIEW_PERMISSION, (PublicationStatus.IN_REVIEW,), ReturnForm
+    ),
+    "withdraw": Transition(
+        "Withdraw", services.PUBLISH_PERMISSION, (PublicationStatus.PUBLISHED,), WithdrawForm
+    ),
+    "merge": Transition(
+        "Merge",
+        services.PUBLISH_PERMISSION,
+        (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.PUBLISHED),
+        MergeForm,
+    ),
+}
+
+
+# --- Work queues: the landing page's tables and the matching changelist filter ---------------
+
+
+@dataclass(frozen=True)
+class _Queue:
+    title: str
+    empty_text: str
+    ordering: str
+    select: Callable[[QuerySet, AbstractBaseUser], QuerySet]
+    for_reviewers: bool = False
+
+    def visible_to(self, user: AbstractBaseUser) -> bool:
+        return not self.for_reviewers or user.has_perm(services.REVIEW_PERMISSION)
+
+
+WORK_QUEUES: dict[str, _Queue] = {
+    "assigned": _Queue(
+        "Assigned to me",
+        "Nothing is assigned to you.",
+        "-updated_at",
+        lambda incidents, user: incidents.filter(assigned_to=user).exclude(
+            publication_status__in=[PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN]
+        ),
+    ),
+    "review": _Queue(
+        "Awaiting review",
+        "Nothing is waiting for review.",
+        # Oldest first: whoever submitted first has waited longest.
+        "submitted_at",
+        lambda incidents, user: incidents.filter(publication_status=PublicationStatus.IN_REVIEW),
+        for_reviewers=True,
+    ),
+    "returned": _Queue(
+        "Returned to me",
+        "Nothing has been returned to you.",
+        "-returned_at",
+        lambda incidents, user: incidents.filter(
+            Q(created_by=user) | Q(assigned_to=user),
+            publication_status=PublicationStatus.DRAFT,
+            returned_at__isnull=False,
+        ),
+    ),
+}
+
+WORK_QUEUE_LENGTH = 20
+
+
+class WorkQueueFilter(admin.SimpleListFilter):
+    """The full list behind each table of the landing page, e.g. ?queue=returned."""
+
+    title = "work queue"
+    parameter_name = "queue"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [
+            (slug, queue.title)
+            for slug, queue in WORK_QUEUES.items()
+            if queue.visible_to(request.user)
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        if not self.value():
+            return None
+        queue = WORK_QUEUES.get(self.value())
+        if queue is None or not queue.visible_to(request.user):
+            return queryset.none()
+        return queue.select(queryset, request.user)
+
+
+# --- Evidence links follow their incident -----------------------------------------------------
+
+
+class FollowsIncidentInline(InlineModelAdmin):
+    """An evidence link is part of its incident: it may be changed exactly when the incident may.
+
+    `obj` is the parent incident (None on the add page, where the model permissions decide).
+    """
+
+    def _incident_allows(self, request: HttpRequest, incident: Incident | None) -> bool:
+        return incident is None or status_allows_editing(request.user, incident)
+
+    def has_add_permission(self, request: HttpRequest, obj: Incident | None) -> bool:
+        return super().has_add_permission(request, obj) and self._incident_allows(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Incident | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._incident_allows(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Incident | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._incident_allows(request, obj)
+
+
+class IncidentSourceInline(FollowsIncidentInline, admin.TabularInline):
     model = IncidentSource
     fields = ("source", "role", "note")
     autocomplete_fields = ("source",)
     extra = 0
 
 
-class IncidentTestimonyInline(admin.TabularInline):
+class IncidentTestimonyInline(FollowsIncidentInline, admin.TabularInline):
     model = IncidentTestimony
     fields = ("testimony", "note")
     autocomplete_fields = ("testimony",)
@@ -117,7 +561,8 @@ class IncidentTestimonyInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    form = IncidentAdminForm
     list_display = (
         "public_id",
         "title",
@@ -131,6 +576,7 @@ class IncidentAdmin(admin.ModelAdmin):
     )
     list_display_links = ("public_id", "title")
     list_filter = (
+        WorkQueueFilter,
         "publication_status",
         "verification_status",
         "incident_type",
@@ -147,6 +593,9 @@ class IncidentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     autocomplete_fields = ("region", "assigned_to")
     readonly_fields = (
+        # Set by a reviewer through "Assess", never typed into the form.
+        "verification_status",
+        "verification_rationale",
         "publication_status",
         "published_at",
         "withdrawn_at",
@@ -187,7 +636,13 @@ class IncidentAdmin(admin.ModelAdmin):
             "Attribution",
             {"fields": ("perpetrator_force", "perpetrator_unit", "attribution_confidence")},
         ),
-        ("Verification", {"fields": ("verification_status", "verification_rationale")}),
+        (
+            "Verification",
+            {
+                "description": "Set by a reviewer with “Assess” while the incident is in review.",
+                "fields": ("verification_status", "verification_rationale"),
+            },
+        ),
         (
             "Publication",
             {
@@ -208,14 +663,262 @@ class IncidentAdmin(admin.ModelAdmin):
     )
     inlines = (IncidentSourceInline, IncidentTestimonyInline)
 
+    # -- Editing rules
+
+    def has_change_permission(self, request: HttpRequest, obj: Incident | None = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or status_allows_editing(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Incident | None = None) -> bool:
+        # Once submitted, a record leaves through the workflow (return, withdraw, merge), so its
+        # public id and history stay; only a draft can simply be thrown away.
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or obj.publication_status == PublicationStatus.DRAFT
+
     def save_model(self, request: HttpRequest, obj: Incident, form, change: bool) -> None:
         if not change:
             obj.created_by = request.user
+        else:
+            # The form's clean() locked the row and found it unchanged; the next number is ours.
+            obj.version = form.locked_version + 1
+        # Four eyes: whoever last changed the content may not be the one who publishes it.
+        obj.last_edited_by = request.user
         super().save_model(request, obj, form, change)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST":
+            refused = self._refuse_save_after_lock(request, object_id)
+            if refused is not None:
+                return refused
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _refuse_save_after_lock(self, request: HttpRequest, object_id: str) -> HttpResponse | None:
+        """Explain, instead of a bare 403, why a form opened on an editable incident cannot be
+        saved now that someone submitted, published or withdrew it in the meantime."""
+        incident = self.get_object(request, unquote(object_id))
+        if incident is None or self.has_change_permission(request, incident):
+            return None
+        if not super().has_change_permission(request, incident):
+            return None
+        if request.POST.get("version") in (None, "", str(incident.version)):
+            # Not a stale form: an attempt to edit a read-only record, which gets the plain 403.
+            return None
+        messages.error(
+            request,
+            f"{_changed_after_you_opened(incident)}: it is now "
+            f"{incident.get_publication_status_display().lower()}. {_why_read_only(incident)} "
+            "Your changes were not saved.",
+        )
+        return HttpResponseRedirect(request.path)
+
+    # -- The workflow box on the change page
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Incident | None = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            context["workflow"] = self._workflow(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _transition_url(self, incident: Incident, name: str) -> str:
+        return reverse(
+            "admin:incidents_incident_transition",
+            args=[quote(incident.pk), name],
+            current_app=self.admin_site.name,
+        )
+
+    def _change_url(self, incident: Incident) -> str:
+        return reverse(
+            "admin:incidents_incident_change",
+            args=[quote(incident.pk)],
+            current_app=self.admin_site.name,
+        )
+
+    def _workflow(self, request: HttpRequest, incident: Incident) -> dict:
+        user = request.user
+        status = incident.publication_status
+        is_draft = status == PublicationStatus.DRAFT
+        actions = [
+            {
+                "name": name,
+                "label": transition.label,
+                "url": self._transition_url(incident, name),
+                "button_only": transition.button_only,
+            }
+            for name, transition in TRANSITIONS.items()
+            if status in transition.offered_in
+            and incident.duplicate_of_id is None
+            and user.has_perm(transition.permission)
+        ]
+        notes = []
+        if not self.has_change_permission(request, incident):
+            notes.append(_why_read_only(incident))
+        elif status == PublicationStatus.IN_REVIEW:
+            notes.append(
+                "Saving changes here makes you its last editor; another reviewer then has to "
+                "publish it (four eyes)."
+            )
+        elif any(action["name"] == "submit" for action in actions):
+            notes.append("Submitting sends what is saved: save your changes first.")
+        if any(action["name"] == "publish" for action in actions) and user.pk in (
+            incident.created_by_id,
+            incident.last_edited_by_id,
+        ):
+            notes.append(
+                "You created or last edited this incident, so another reviewer has to publish it "
+                "(four eyes)."
+            )
+        return {
+            "status": incident.get_publication_status_display(),
+            "verification": incident.get_verification_status_display(),
+            "returned_comment": (
+                incident.review_comment if is_draft and incident.returned_at else ""
+            ),
+            "returned_at": incident.returned_at,
+            "is_draft": is_draft,
+            "missing": missing_for_submission(incident) if is_draft else [],
+            "duplicate_of": incident.duplicate_of,
+            "duplicate_of_url": (
+                self._change_url(incident.duplicate_of) if incident.duplicate_of_id else ""
+            ),
+            "actions": actions,
+            "notes": notes,
+        }
+
+    # -- Workflow steps
+
+    def get_urls(self) -> list:
+        transition = path(
+            "<path:object_id>/transition/<str:name>/",
+            self.admin_site.admin_view(self.transition_view),
+            name="incidents_incident_transition",
+        )
+        # Before the defaults: their "<path:object_id>/" catch-all would swallow it.
+        return [transition, *super().get_urls()]
+
+    def transition_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
+        transition = TRANSITIONS.get(name)
+        if transition is None:
+            raise Http404(f"There is no workflow step called “{name}”.")
+        if not request.user.has_perm(transition.permission):
+            raise PermissionDenied
+        incident = self.get_object(request, unquote(object_id))
+        if incident is None:
+            raise Http404("No incident has this id.")
+        change_url = self._change_url(incident)
+
+        if request.method != "POST":
+            if transition.button_only:
+                return HttpResponseNotAllowed(["POST"])
+            form = transition.form_class(incident=incident)
+        else:
+            form = transition.form_class(request.POST, incident=incident)
+            if form.is_valid():
+                try:
+                    done = form.perform(actor=request.user)
+                except TransitionError as error:
+                    if transition.button_only:
+                        messages.error(request, str(error))
+                        return HttpResponseRedirect(change_url)
+                    form.add_error(None, str(error))
+                else:
+                    self.log_change(request, incident, done)
+                    messages.success(request, done)
+                    return HttpResponseRedirect(change_url)
+
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{transition.label}: {incident.public_id}",
+            "subtitle": incident.title,
+            "opts": self.opts,
+            "incident": incident,
+            "transition": transition,
+            "form": form,
+            "change_url": change_url,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/incidents/incident/transition.html", context)
+
+    # -- Work queues on the landing page (see config.admin.StaffAdminSite)
+
+    def work_queues(self, request: HttpRequest) -> list[WorkQueue]:
+        if not self.has_view_or_change_permission(request):
+            return []
+        changelist = reverse(
+            "admin:incidents_incident_changelist", current_app=self.admin_site.name
+        )
+        queues = []
+        for slug, queue in WORK_QUEUES.items():
+            if not queue.visible_to(request.user):
+                continue
+            incidents = (
+                queue.select(self.get_queryset(request), request.user)
+                .only("pk", "public_id", "title", "publication_status", "updated_at")
+                .order_by(queue.ordering, "-id")[:WORK_QUEUE_LENGTH]
+            )
+            items = [
+                WorkItem(
+                    url=self._change_url(incident),
+                    public_id=incident.public_id,
+                    title=incident.title,
+                    status=incident.get_publication_status_display(),
+                    updated_at=incident.updated_at,
+                )
+                for incident in incidents
+            ]
+            queues.append(
+                WorkQueue(
+                    title=queue.title,
+                    items=items,
+                    more_url=f"{changelist}?{WorkQueueFilter.parameter_name}={slug}",
+                    empty_text=queue.empty_text,
+                    slug=slug,
+                )
+            )
+        return queues
+
+
+class LinkFollowsIncidentMixin:
+    """The separate admin of evidence links obeys the incident's editing rule too, so a link of
+    a published record cannot be added, changed or removed by the back door."""
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or status_allows_editing(request.user, obj.incident))
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or status_allows_editing(request.user, obj.incident))
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "incident":
+            editable = [PublicationStatus.DRAFT]
+            if request.user.has_perm(services.REVIEW_PERMISSION):
+                editable.append(PublicationStatus.IN_REVIEW)
+            kwargs["queryset"] = Incident.objects.filter(publication_status__in=editable)
+            kwargs["error_messages"] = {
+                "invalid_choice": "Evidence can be linked only to a draft, or by a reviewer to an "
+                "incident in review: published and withdrawn records are read-only."
+            }
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(IncidentSource)
-class IncidentSourceAdmin(admin.ModelAdmin):
+class IncidentSourceAdmin(HistoryAdminMixin, LinkFollowsIncidentMixin, admin.ModelAdmin):
     list_display = ("incident", "source", "role")
     list_filter = ("role",)
     search_fields = ("incident__public_id", "incident__title", "source__public_id", "source__title")
@@ -225,7 +928,7 @@ class IncidentSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncidentTestimony)
-class IncidentTestimonyAdmin(admin.ModelAdmin):
+class IncidentTestimonyAdmin(HistoryAdminMixin, LinkFollowsIncidentMixin, admin.ModelAdmin):
     list_display = ("incident", "testimony")
     search_fields = ("incident__public_id", "incident__title", "testimony__public_id")
     ordering = ("-id",)

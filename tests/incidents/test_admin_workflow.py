@@ -1,0 +1,567 @@
+"""The intake workflow in the admin: from an analyst's draft to a published record, and every rule
+on the way said in words the user can act on.
+
+Alice is an analyst. Bob and Carol are reviewers. Ada is an administrator.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from incidents.models import (
+    Incident,
+    IncidentSource,
+    IncidentType,
+    PublicationStatus,
+    VerificationStatus,
+)
+from incidents.services import incident_assess, incident_return_to_draft, incident_submit
+from sources.models import SourceDocument
+from tests.factories import (
+    make_incident,
+    make_published_incident,
+    make_ready_draft,
+    make_staff,
+    raion_of,
+)
+from tests.incidents.test_concurrent_edit import open_change_page
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(incident: Incident) -> str:
+    return reverse("admin:incidents_incident_change", args=[incident.pk])
+
+
+def step_url(incident: Incident, name: str) -> str:
+    return reverse("admin:incidents_incident_transition", args=[incident.pk, name])
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def messages_on(response) -> list[str]:
+    return [
+        html.unescape(message)
+        for message in re.findall(
+            r'<li class="(?:success|error)">(.*?)</li>', response.content.decode()
+        )
+    ]
+
+
+@pytest.fixture
+def alice() -> User:
+    return make_staff("alice", "Analyst")
+
+
+@pytest.fixture
+def bob() -> User:
+    return make_staff("bob", "Reviewer")
+
+
+@pytest.fixture
+def carol() -> User:
+    return make_staff("carol", "Reviewer")
+
+
+def as_user(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def in_review(author: User, **fields) -> Incident:
+    return incident_submit(incident=make_ready_draft(created_by=author, **fields), actor=author)
+
+
+def assessed(author: User, reviewer: User) -> Incident:
+    return incident_assess(
+        incident=in_review(author),
+        actor=reviewer,
+        verification_status=VerificationStatus.CREDIBLE,
+        rationale="Two independent reports.",
+    )
+
+
+# --- The whole way --------------------------------------------------------------------------
+
+
+def test_an_analyst_documents_a_case_and_a_reviewer_publishes_it(alice, bob):
+    video = SourceDocument.objects.create(
+        kind="video", title="Video of the shooting", is_public=True
+    )
+    alice_client, bob_client = as_user(alice), as_user(bob)
+
+    added = alice_client.post(
+        reverse("admin:incidents_incident_add"),
+        {
+            "title": "Three surrendering soldiers shot near Bakhmut",
+            "incident_type": IncidentType.objects.get(slug="execution-surrendering").pk,
+            "summary": "A video shows three soldiers with raised hands being shot.",
+            "date_start": "2025-01-15",
+            "date_precision": "day",
+            "region": raion_of("UA-14").pk,
+            "geo_precision": "raion",
+            "killed_low": "3",
+            "killed_best": "3",
+            "killed_high": "3",
+            "victim_category": "surrendering",
+            "source_links-TOTAL_FORMS": "1",
+            "source_links-INITIAL_FORMS": "0",
+            "source_links-MIN_NUM_FORMS": "0",
+            "source_links-MAX_NUM_FORMS": "1000",
+            "source_links-0-source": video.pk,
+            "source_links-0-role": "primary",
+            "source_links-0-note": "Original upload, archived the same day.",
+            "testimony_links-TOTAL_FORMS": "0",
+            "testimony_links-INITIAL_FORMS": "0",
+            "testimony_links-MIN_NUM_FORMS": "0",
+            "testimony_links-MAX_NUM_FORMS": "1000",
+            "_continue": "Save and continue editing",
+        },
+    )
+    assert added.status_code == 302
+    incident = Incident.objects.get()
+    assert added["Location"] == change_url(incident)
+    assert incident.source_links.get().source == video
+    assert (incident.created_by, incident.last_edited_by) == (alice, alice)
+
+    draft_page = text(alice_client.get(change_url(incident)))
+    assert "Nothing is missing: it can be submitted for review." in draft_page
+    submitted = alice_client.post(step_url(incident, "submit"), follow=True)
+    assert messages_on(submitted) == [f"{incident.public_id} submitted for review."]
+
+    queue = text(bob_client.get(reverse("admin:index")))
+    assert "Awaiting review" in queue
+    assert incident.title in queue
+    assess_page = bob_client.get(step_url(incident, "assess"))
+    assert assess_page.status_code == 200
+    assert 'name="verification_status"' in assess_page.content.decode()
+    assessed_page = bob_client.post(
+        step_url(incident, "assess"),
+        {"verification_status": "verified", "rationale": "Geolocated; a released POW saw it."},
+        follow=True,
+    )
+    assert messages_on(assessed_page) == [f"{incident.public_id} assessed as verified."]
+    published = bob_client.post(step_url(incident, "publish"), follow=True)
+    assert messages_on(published) == [
+        f"{incident.public_id} published: it is now on the public site and in the API."
+    ]
+
+    api = Client().get("/api/v1/incidents/")
+    assert [row["public_id"] for row in api.json()["results"]] == [incident.public_id]
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.PUBLISHED
+    assert incident.reviewed_by == bob
+
+
+# --- Every rule says what to do ---------------------------------------------------------------
+
+
+def test_a_draft_without_a_summary_lists_what_is_missing_and_cannot_be_submitted(alice):
+    incident = make_incident(created_by=alice, title="Shooting reported by a relative")
+    client = as_user(alice)
+
+    page = text(client.get(change_url(incident)))
+    response = client.post(step_url(incident, "submit"), follow=True)
+
+    assert "Before it can be submitted for review it still needs:" in page
+    assert "<li>a summary</li>" in page
+    assert "<li>at least one linked source or testimony</li>" in page
+    assert messages_on(response) == [
+        f"{incident.public_id} cannot go to review yet: it needs a summary, an incident type, "
+        "a region, at least one linked source or testimony."
+    ]
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.DRAFT
+
+
+def test_nobody_publishes_an_incident_they_created(bob, carol):
+    incident = assessed(author=bob, reviewer=carol)
+
+    response = as_user(bob).post(step_url(incident, "publish"), follow=True)
+
+    assert response.status_code == 200
+    assert messages_on(response) == [
+        "Four eyes: you created or last edited this incident, so another reviewer must publish it."
+    ]
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.IN_REVIEW
+
+
+def test_a_reviewer_who_edits_an_incident_leaves_publishing_to_another(alice, bob, carol):
+    incident = assessed(author=alice, reviewer=bob)
+    bob_client = as_user(bob)
+    form = open_change_page(bob_client, incident)
+    bob_client.post(change_url(incident), {**form, "title": "Corrected by Bob"})
+
+    page = text(bob_client.get(change_url(incident)))
+    refused = bob_client.post(step_url(incident, "publish"), follow=True)
+    accepted = as_user(carol).post(step_url(incident, "publish"), follow=True)
+
+    assert "You created or last edited this incident, so another reviewer has to publish" in page
+    assert messages_on(refused)[0].startswith("Four eyes:")
+    assert messages_on(accepted) == [
+        f"{incident.public_id} published: it is now on the public site and in the API."
+    ]
+    incident.refresh_from_db()
+    assert incident.title == "Corrected by Bob"
+    assert incident.publication_status == PublicationStatus.PUBLISHED
+
+
+def test_an_unassessed_incident_cannot_be_published(alice, bob):
+    incident = in_review(alice)
+
+    response = as_user(bob).post(step_url(incident, "publish"), follow=True)
+
+    assert messages_on(response) == ["Assess it first: an unassessed incident cannot be published."]
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.IN_REVIEW
+
+
+def test_a_step_the_status_does_not_allow_is_refused_with_the_reason(alice, bob):
+    incident = make_ready_draft(created_by=alice)
+
+    response = as_user(bob).post(step_url(incident, "publish"), follow=True)
+
+    assert response.redirect_chain == [(change_url(incident), 302)]
+    assert messages_on(response) == [
+        f"Only an incident that is in review can be published; {incident.public_id} is draft."
+    ]
+
+
+def test_withdrawing_without_a_reason_shows_the_form_again_with_the_error(bob):
+    incident = make_published_incident()
+
+    response = as_user(bob).post(step_url(incident, "withdraw"), {"reason": "   "})
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Give the public reason for withdrawing it." in page
+    assert 'name="reason"' in page
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.PUBLISHED
+
+
+def test_an_assessment_without_rationale_keeps_what_the_reviewer_chose(alice, bob):
+    incident = in_review(alice)
+
+    response = as_user(bob).post(
+        step_url(incident, "assess"), {"verification_status": "verified", "rationale": ""}
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Give the public rationale: which sources support this status" in text(response)
+    assert '<option value="verified" selected>' in page
+    incident.refresh_from_db()
+    assert incident.verification_status == VerificationStatus.UNASSESSED
+
+
+def test_the_assess_page_starts_from_the_current_assessment(alice, bob):
+    incident = incident_assess(
+        incident=in_review(alice),
+        actor=bob,
+        verification_status=VerificationStatus.SINGLE_SOURCE,
+        rationale="One video so far.",
+    )
+
+    page = as_user(bob).get(step_url(incident, "assess")).content.decode()
+
+    assert '<option value="single_source" selected>' in page
+    assert "One video so far.</textarea>" in page
+
+
+def test_merging_into_an_unknown_id_keeps_what_was_typed(bob):
+    incident = make_published_incident()
+
+    response = as_user(bob).post(step_url(incident, "merge"), {"survivor": "INC-NOSUCH00"})
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "No incident has the public id INC-NOSUCH00. Copy it from the record that stays." in page
+    assert 'value="INC-NOSUCH00"' in page
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.PUBLISHED
+
+
+def test_merging_moves_the_evidence_and_points_the_duplicate_to_the_survivor(bob):
+    duplicate = make_published_incident(title="Execution near Avdiivka, first report")
+    survivor = make_published_incident(title="Execution near Avdiivka")
+
+    response = as_user(bob).post(
+        step_url(duplicate, "merge"), {"survivor": survivor.public_id.lower()}, follow=True
+    )
+
+    assert messages_on(response) == [f"{duplicate.public_id} merged into {survivor.public_id}."]
+    assert f'Merged into</strong> <a href="{change_url(survivor)}">' in response.content.decode()
+    duplicate.refresh_from_db()
+    assert duplicate.duplicate_of == survivor
+    assert duplicate.publication_status == PublicationStatus.WITHDRAWN
+    assert survivor.source_links.count() == 2
+
+
+def test_an_unknown_step_is_not_found(bob):
+    incident = make_published_incident()
+
+    assert as_user(bob).post(step_url(incident, "delete")).status_code == 404
+
+
+def test_a_step_on_a_missing_incident_is_not_found(bob):
+    assert (
+        as_user(bob)
+        .get(reverse("admin:incidents_incident_transition", args=[999999, "assess"]))
+        .status_code
+        == 404
+    )
+
+
+def test_submit_and_publish_answer_only_to_post(alice):
+    incident = make_ready_draft(created_by=alice)
+
+    response = as_user(alice).get(step_url(incident, "submit"))
+
+    assert response.status_code == 405
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.DRAFT
+
+
+def test_a_step_needs_the_csrf_token_a_real_form_carries(alice):
+    incident = make_ready_draft(created_by=alice)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+
+    response = client.post(step_url(incident, "submit"))
+
+    assert response.status_code == 403
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.DRAFT
+
+
+# --- Returned drafts --------------------------------------------------------------------------
+
+
+def test_a_returned_draft_shows_the_comment_to_its_author_and_in_her_queue(alice, bob):
+    incident = in_review(alice, title="Shooting at a checkpoint")
+    returned = as_user(bob).post(
+        step_url(incident, "return"), {"comment": "Which video shows the shooting?"}, follow=True
+    )
+    alice_client = as_user(alice)
+
+    page = text(alice_client.get(change_url(incident)))
+    queue = alice_client.get(reverse("admin:index"))
+
+    assert messages_on(returned) == [f"{incident.public_id} returned to draft with your comment."]
+    assert "The reviewer returned it" in page
+    assert "Which video shows the shooting?" in page
+    assert 'value="Submit for review"' in page
+    returned_table = re.search(r'id="queue-returned".*?</table>', queue.content.decode(), re.S)
+    assert incident.public_id in returned_table.group()
+
+
+def test_returning_without_a_comment_asks_for_one(alice, bob):
+    incident = in_review(alice)
+
+    response = as_user(bob).post(step_url(incident, "return"), {"comment": ""})
+
+    assert response.status_code == 200
+    assert "Say what needs to change: a comment is required to return it." in text(response)
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.IN_REVIEW
+
+
+# --- Who may edit what ------------------------------------------------------------------------
+
+
+def test_an_analyst_cannot_edit_an_incident_in_review(alice):
+    incident = in_review(alice, title="Execution near Kurakhove")
+    client = as_user(alice)
+    form = open_change_page(as_user(make_staff("carol", "Reviewer")), incident)
+
+    page = client.get(change_url(incident))
+    response = client.post(change_url(incident), {**form, "title": "Changed in review"})
+
+    assert page.status_code == 200
+    assert 'name="title"' not in page.content.decode()
+    assert "Only reviewers can change an incident in review" in text(page)
+    assert response.status_code == 403
+    incident.refresh_from_db()
+    assert incident.title == "Execution near Kurakhove"
+
+
+def test_a_reviewer_can_edit_an_incident_in_review(alice, bob):
+    incident = in_review(alice)
+    client = as_user(bob)
+
+    response = client.post(
+        change_url(incident), {**open_change_page(client, incident), "title": "Fixed"}
+    )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.title == "Fixed"
+    assert incident.last_edited_by == bob
+
+
+@pytest.mark.parametrize("username", ["alice", "bob", "ada", "root"])
+def test_nobody_can_edit_a_published_incident(alice, bob, username):
+    users = {
+        "alice": alice,
+        "bob": bob,
+        "ada": make_staff("ada", "Administrator"),
+        "root": User.objects.create_superuser("root", "root@example.org", "pw"),
+    }
+    incident = make_published_incident(title="Published record")
+    client = as_user(users[username])
+
+    page = client.get(change_url(incident))
+    response = client.post(
+        change_url(incident),
+        {
+            "title": "Rewritten after publication",
+            "version": str(incident.version),
+            "source_links-TOTAL_FORMS": "0",
+            "source_links-INITIAL_FORMS": "0",
+            "testimony_links-TOTAL_FORMS": "0",
+            "testimony_links-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert page.status_code == 200
+    assert 'name="title"' not in page.content.decode()
+    assert 'name="source_links-0-source"' not in page.content.decode()
+    assert "Published records are read-only." in text(page)
+    assert response.status_code == 403
+    incident.refresh_from_db()
+    assert incident.title == "Published record"
+
+
+def test_the_evidence_of_a_published_incident_cannot_be_removed_by_the_back_door(bob):
+    incident = make_published_incident()
+    link = incident.source_links.get()
+    client = as_user(bob)
+
+    response = client.post(
+        reverse("admin:incidents_incidentsource_delete", args=[link.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert IncidentSource.objects.filter(pk=link.pk).exists()
+
+
+def test_evidence_cannot_be_linked_to_a_published_incident_by_the_back_door(alice):
+    incident = make_published_incident()
+    source = SourceDocument.objects.create(kind="photo", title="Photo of the site")
+
+    response = as_user(alice).post(
+        reverse("admin:incidents_incidentsource_add"),
+        {"incident": incident.pk, "source": source.pk, "role": "corroborating", "note": ""},
+    )
+
+    assert response.status_code == 200
+    assert "published and withdrawn records are read-only" in text(response)
+    assert not incident.source_links.filter(source=source).exists()
+
+
+def test_verification_is_set_only_through_the_assessment(alice):
+    incident = make_ready_draft(created_by=alice)
+    client = as_user(alice)
+
+    form = open_change_page(client, incident)
+    client.post(change_url(incident), {**form, "verification_status": "verified"})
+
+    assert "verification_status" not in form
+    incident.refresh_from_db()
+    assert incident.verification_status == VerificationStatus.UNASSESSED
+
+
+# --- The work queue ---------------------------------------------------------------------------
+
+
+def queue_table(response, slug: str) -> str | None:
+    found = re.search(rf'id="queue-{slug}".*?</table>', response.content.decode(), re.S)
+    return html.unescape(found.group()) if found else None
+
+
+def test_the_work_queue_shows_each_person_what_waits_for_them(alice, bob, carol):
+    assigned_draft = make_ready_draft(created_by=carol, title="Assigned draft", assigned_to=alice)
+    assigned_published = make_published_incident(title="Assigned but published", assigned_to=alice)
+    waiting = in_review(carol, title="Waiting for a reviewer")
+    not_submitted = make_ready_draft(created_by=carol, title="Still a draft")
+    returned = incident_return_to_draft(
+        incident=in_review(alice, title="Returned to Alice"), actor=bob, comment="Add a source."
+    )
+
+    alices = as_user(alice).get(reverse("admin:index"))
+    bobs = as_user(bob).get(reverse("admin:index"))
+
+    assert assigned_draft.title in queue_table(alices, "assigned")
+    assert assigned_published.title not in queue_table(alices, "assigned")
+    assert returned.title in queue_table(alices, "returned")
+    assert queue_table(alices, "review") is None
+    assert waiting.title in queue_table(bobs, "review")
+    assert not_submitted.title not in queue_table(bobs, "review")
+    assert returned.title not in queue_table(bobs, "returned")
+
+
+def test_an_empty_work_queue_says_so(bob):
+    response = as_user(bob).get(reverse("admin:index"))
+
+    assert "Nothing is assigned to you." in queue_table(response, "assigned")
+    assert "Nothing is waiting for review." in queue_table(response, "review")
+    assert "Nothing has been returned to you." in queue_table(response, "returned")
+
+
+def test_each_work_queue_links_to_its_full_list(alice, bob, carol):
+    mine = incident_return_to_draft(
+        incident=in_review(alice, title="Returned to Alice"), actor=bob, comment="Add a source."
+    )
+    carols = incident_return_to_draft(
+        incident=in_review(carol, title="Returned to Carol"), actor=bob, comment="Add a source."
+    )
+    client = as_user(alice)
+    assert "?queue=returned" in queue_table(client.get(reverse("admin:index")), "returned")
+
+    response = client.get(reverse("admin:incidents_incident_changelist"), {"queue": "returned"})
+
+    assert response.status_code == 200
+    page = text(response)
+    assert mine.public_id in page
+    assert carols.public_id not in page
+
+
+def test_a_user_without_incident_access_gets_no_work_queue():
+    response = as_user(make_staff("dave")).get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    assert queue_table(response, "assigned") is None
+
+
+def test_the_work_queue_makes_the_same_queries_for_few_and_many_incidents(
+    alice, bob, django_assert_max_num_queries
+):
+    client = as_user(bob)
+
+    def count_queries() -> int:
+        with django_assert_max_num_queries(30) as captured:
+            assert client.get(reverse("admin:index")).status_code == 200
+        return len(captured)
+
+    for n in range(3):
+        in_review(alice, title=f"Incident {n}", assigned_to=bob)
+    with_3 = count_queries()
+    for n in range(25):
+        in_review(alice, title=f"More {n}", assigned_to=bob)
+    with_28 = count_queries()
+
+    assert with_28 == with_3
+    review_table = queue_table(client.get(reverse("admin:index")), "review")
+    assert review_table.count("<tr>") == 1 + 20  # the heading row and the 20 oldest
+    assert "Incident 0" in review_table
