@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 
+from core.admin_history import HistoryAdminMixin
 from sources.models import CustodyEvent, EvidenceFile, SourceDocument, Testimony, Witness
 
 IDENTITY_PERMISSION = "sources.view_witness_identity"
@@ -119,7 +120,7 @@ class EvidenceFileInline(admin.TabularInline):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = (
         "public_id",
         "title",
@@ -152,7 +153,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Witness)
-class WitnessAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
+class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, admin.ModelAdmin):
     # Nothing that could identify the person: no identity field is listed, searched or filtered.
     list_display = (
         "code",
@@ -206,7 +207,7 @@ class WitnessAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
 
 
 @admin.register(Testimony)
-class TestimonyAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
+class TestimonyAdmin(HistoryAdminMixin, IdentityRestrictedMixin, admin.ModelAdmin):
     list_display = ("public_id", "witness", "taken_on", "mode", "directness", "summary_is_public")
     list_filter = ("mode", "directness", "language", "summary_is_public")
     search_fields = ("public_id", "witness__code")
