@@ -1,4 +1,5 @@
-"""The staff admin site: Django's admin with each person's work queue on its landing page.
+"""The staff admin site: Django's admin with each person's work queue on its landing page, and
+a second factor (TOTP) required of every staff member when STAFF_2FA_REQUIRED is on.
 
 The site knows nothing about incidents. A registered ModelAdmin that has a
 `work_queues(request) -> list[WorkQueue]` method contributes tables to the index page; the
@@ -7,12 +8,34 @@ incident admin uses it for "Assigned to me", "Awaiting review" and "Returned to 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+import segno
+from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+TWO_FACTOR_URL_NAME = "two_factor"
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label="Six-digit code from your authenticator app",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": "Enter the six digits your authenticator app shows."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -53,3 +76,82 @@ class StaffAdminSite(admin.AdminSite):
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
         context = {"work_queues": self.work_queues(request), **(extra_context or {})}
         return super().index(request, context)
+
+    # Second factor
+
+    def _second_factor_missing(self, request: HttpRequest) -> bool:
+        user = request.user
+        # OTPMiddleware adds is_verified(); a user who signed in during this very request does
+        # not have it yet, and has certainly not given a code.
+        is_verified = getattr(user, "is_verified", None)
+        verified = bool(is_verified and is_verified())
+        return settings.STAFF_2FA_REQUIRED and user.is_active and user.is_staff and not verified
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return super().has_permission(request) and not self._second_factor_missing(request)
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # Past the password but not the code: go on to the code, not back to the password.
+        if request.method == "GET" and self._second_factor_missing(request):
+            return self._to_two_factor(request)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and self._second_factor_missing(request):
+            return self._to_two_factor(request)
+        return response
+
+    def _to_two_factor(self, request: HttpRequest) -> HttpResponseRedirect:
+        target = reverse(f"{self.name}:{TWO_FACTOR_URL_NAME}")
+        next_url = request.GET.get("next") or request.POST.get("next")
+        if next_url:
+            target += "?" + urlencode({"next": next_url})
+        return HttpResponseRedirect(target)
+
+    def get_urls(self):
+        return [
+            path("two-factor/", self.two_factor, name=TWO_FACTOR_URL_NAME),
+            *super().get_urls(),
+        ]
+
+    def two_factor(self, request: HttpRequest) -> HttpResponse:
+        """Ask for the code of the user's authenticator app, enrolling the app first if needed."""
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return HttpResponseRedirect(reverse(f"{self.name}:login"))
+        next_url = request.GET.get("next") or request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+            next_url = ""
+        next_url = next_url or reverse(f"{self.name}:index")
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        enrolling = device is None
+        if enrolling:
+            # One pending device per person, kept until confirmed, so a reload shows the same code.
+            device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or (
+                TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+            )
+        form = TokenForm(request.POST or None)
+        allowed, _ = device.verify_is_allowed()
+        if form.is_valid() and not allowed:
+            # Each wrong code doubles the wait before the next try (django-otp's throttling).
+            form.add_error("token", "Too many wrong codes. Wait a few seconds and try again.")
+        elif form.is_valid():
+            if device.verify_token(form.cleaned_data["token"].strip()):
+                if enrolling:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                otp_login(request, device)
+                return HttpResponseRedirect(next_url)
+            form.add_error(
+                "token",
+                "That code is not right. Check the time on your phone and try the newest code.",
+            )
+        context = {
+            **self.each_context(request),
+            "title": "Set up your second factor" if enrolling else "Enter your code",
+            "form": form,
+            "enrolling": enrolling,
+            "next": next_url,
+        }
+        if enrolling:
+            context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=5)
+            context["secret"] = base64.b32encode(device.bin_key).decode()
+        return TemplateResponse(request, "admin/two_factor.html", context)
