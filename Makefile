@@ -8,14 +8,14 @@ MANAGE := $(BIN)/python manage.py
 # started for them and stopped afterwards (unless it was already running).
 WITH_DB := $(if $(DATABASE_URL),,$(BIN)/python -m config.embedded_db run --)
 
-.PHONY: run test install lint format stop clean
+.PHONY: run test install browser lint format stop clean
 
 run: install
 	@$(WITH_DB) sh -c '$(MANAGE) migrate --no-input && $(MANAGE) seed_demo && \
 		echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)" && \
 		exec $(MANAGE) runserver 127.0.0.1:$(PORT)'
 
-test: install lint
+test: install lint browser
 	@$(WITH_DB) $(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -29,6 +29,25 @@ $(VENV)/.installed: pyproject.toml config/constraints.txt | $(BIN)/python
 	$(BIN)/python config/requirements.py dev > $(VENV)/requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c config/constraints.txt -r $(VENV)/requirements.txt
 	@touch $@
+
+# The browser tests (tests/e2e) drive Debian's chromium; Playwright never downloads one. Install it
+# when we can (root with apt-get); otherwise say why those tests will be skipped, and go on
+# (.ci/run sets REQUIRE_BROWSER=1, which turns the skip into a failure).
+NO_BROWSER := $(if $(filter 1,$(REQUIRE_BROWSER)),Browser tests will fail (REQUIRE_BROWSER=1),Browser tests will be skipped)
+browser:
+	@if [ -n "$$CHROMIUM_PATH" ]; then \
+		[ -x "$$CHROMIUM_PATH" ] || echo "$(NO_BROWSER): CHROMIUM_PATH=$$CHROMIUM_PATH is not an executable."; \
+	elif command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then \
+		:; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo "$(NO_BROWSER): chromium is not installed and installing it needs root (apt-get install chromium)."; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "$(NO_BROWSER): chromium is not installed and there is no apt-get to install it."; \
+	else \
+		echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+			|| echo "$(NO_BROWSER): apt-get could not install chromium (see above)."; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .
