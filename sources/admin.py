@@ -9,14 +9,23 @@ a link to the file, and uploads (with hashing and a custody record) come with th
 
 from __future__ import annotations
 
-from django.contrib import admin
+import mimetypes
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.options import BaseModelAdmin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from core.admin_history import HistoryAdminMixin
+from sources import filetypes, services
 from sources.models import CustodyEvent, EvidenceFile, SourceDocument, Testimony, Witness
 
 IDENTITY_PERMISSION = "sources.view_witness_identity"
@@ -86,6 +95,31 @@ class IdentityRestrictedMixin(BaseModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
 
+def _upload_link(owner: str, obj: SourceDocument | Testimony | None) -> str:
+    if obj is None or obj.pk is None:
+        return "Save first; files are attached to a saved record."
+    url = reverse("admin:sources_evidencefile_upload") + f"?{owner}={obj.pk}"
+    return format_html('<a class="button" href="{}">Upload an evidence file</a>', url)
+
+
+def may_download(request: HttpRequest, evidence: EvidenceFile) -> bool:
+    """Files of sources: anyone who may view evidence files. Files of testimonies (recordings,
+    scans of statements) identify their witness: witness officers only."""
+    if not request.user.has_perm("sources.view_evidencefile"):
+        return False
+    return evidence.testimony_id is None or may_see_identities(request)
+
+
+class EvidenceUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text=(
+            f"Accepted: {filetypes.accepted_labels()}, judged by the file's content. "
+            "The file is hashed as it arrives and can never be changed afterwards."
+        ),
+    )
+
+
 class EvidenceFileInline(admin.TabularInline):
     """Metadata of the files attached to a source or testimony; files are added in step 3."""
 
@@ -135,16 +169,21 @@ class SourceDocumentAdmin(HistoryAdminMixin, admin.ModelAdmin):
     search_fields = ("public_id", "title", "publisher", "url")
     ordering = ("-published_on", "-id")
     date_hierarchy = "published_on"
-    readonly_fields = ("public_id", "created_by", "created_at", "updated_at")
+    readonly_fields = ("public_id", "created_by", "created_at", "updated_at", "evidence_upload")
     fieldsets = (
         (None, {"fields": ("title", "kind", "publisher", "description")}),
         ("Where to find it", {"fields": ("url", "archive_url", ("published_on", "accessed_at"))}),
         ("Assessment", {"fields": ("language", "reliability", "origin_note", "is_public")}),
         ("Record", {"fields": ("public_id", "created_by", ("created_at", "updated_at"))}),
+        ("Evidence files", {"fields": ("evidence_upload",)}),
     )
     inlines = (EvidenceFileInline,)
     # Sources are cited by URL; a pasted "example.org/x" should become a secure link.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="Add a file")
+    def evidence_upload(self, obj: SourceDocument | None) -> str:
+        return _upload_link("source", obj)
 
     def save_model(self, request: HttpRequest, obj: SourceDocument, form, change: bool) -> None:
         if not change:
@@ -215,7 +254,7 @@ class TestimonyAdmin(HistoryAdminMixin, IdentityRestrictedMixin, admin.ModelAdmi
     list_select_related = ("witness",)
     date_hierarchy = "taken_on"
     autocomplete_fields = ("witness", "interviewer")
-    readonly_fields = ("public_id", "created_by", "created_at", "updated_at")
+    readonly_fields = ("public_id", "created_by", "created_at", "updated_at", "evidence_upload")
     # Decision for step 1: a full statement identifies its witness as surely as a name does
     # (units, places, fellow prisoners), so it is restricted like the identity fields.
     restricted_fields = ("statement",)
@@ -225,8 +264,13 @@ class TestimonyAdmin(HistoryAdminMixin, IdentityRestrictedMixin, admin.ModelAdmi
         ("Content", {"fields": ("directness", "statement")}),
         ("Public summary", {"fields": ("public_summary", "summary_is_public")}),
         ("Record", {"fields": ("public_id", "created_by", ("created_at", "updated_at"))}),
+        ("Evidence files", {"fields": ("evidence_upload",)}),
     )
     inlines = (EvidenceFileInline,)
+
+    @admin.display(description="Add a file")
+    def evidence_upload(self, obj: Testimony | None) -> str:
+        return _upload_link("testimony", obj)
 
     @admin.display(description="Statement")
     def statement_restricted(self, obj: Testimony | None) -> str:
@@ -294,10 +338,11 @@ class EvidenceFileAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
         "original_name",
         "uploaded_by",
         "uploaded_at",
+        "download",
     )
     fieldsets = (
         (None, {"fields": ("source", "testimony")}),
-        ("File", {"fields": ("sha256", "size", "content_type", "original_name")}),
+        ("File", {"fields": ("sha256", "size", "content_type", "original_name", "download")}),
         ("Record", {"fields": ("uploaded_by", "uploaded_at")}),
     )
     inlines = (CustodyEventInline,)
@@ -313,6 +358,111 @@ class EvidenceFileAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
     @admin.display(description="original name")
     def original_name_restricted(self, obj: EvidenceFile) -> str:
         return "Restricted: visible to witness officers only."
+
+    @admin.display(description="download")
+    def download(self, obj: EvidenceFile) -> str:
+        if self._request is not None and not may_download(self._request, obj):
+            return "Restricted: files of testimonies are for witness officers only."
+        url = reverse("admin:sources_evidencefile_download", args=[obj.pk])
+        return format_html(
+            '<a href="{}">Download</a> (the file is re-hashed first; the download is recorded '
+            "in its chain of custody)",
+            url,
+        )
+
+    _request: HttpRequest | None = None
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        # The download field's text depends on who is looking.
+        self._request = request
+        try:
+            return super().change_view(request, object_id, form_url, extra_context)
+        finally:
+            self._request = None
+
+    def get_urls(self):
+        return [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="sources_evidencefile_upload",
+            ),
+            path(
+                "<path:object_id>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="sources_evidencefile_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        owner_kind, owner = self._upload_owner(request)
+        form = EvidenceUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                evidence = services.evidence_file_upload(
+                    upload=form.cleaned_data["file"], actor=request.user, **{owner_kind: owner}
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                self.message_user(
+                    request,
+                    f"File stored; SHA-256 {evidence.sha256}. Its chain of custody has begun.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:sources_evidencefile_change", args=[evidence.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Upload an evidence file for {owner}",
+            "form": form,
+            "owner": owner,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/sources/evidencefile/upload.html", context)
+
+    def _upload_owner(self, request: HttpRequest) -> tuple[str, SourceDocument | Testimony]:
+        for kind, model in (("source", SourceDocument), ("testimony", Testimony)):
+            raw = request.GET.get(kind)
+            if raw is None:
+                continue
+            owner = model.objects.filter(pk=raw).first() if raw.isdigit() else None
+            if owner is None:
+                raise Http404(f"No {kind} with this id.")
+            allowed = request.user.has_perm("sources.add_evidencefile") and request.user.has_perm(
+                f"sources.change_{model._meta.model_name}"
+            )
+            if not allowed:
+                raise PermissionDenied
+            return kind, owner
+        raise Http404("Say which source or testimony the file belongs to.")
+
+    def download_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        evidence = self.get_object(request, unquote(object_id))
+        if evidence is None:
+            raise Http404("No evidence file with this id.")
+        if not may_download(request, evidence):
+            raise PermissionDenied
+        try:
+            handle = services.evidence_file_open_for_download(evidence=evidence, actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:sources_evidencefile_change", args=[evidence.pk])
+            )
+        extension = mimetypes.guess_extension(evidence.content_type) or ""
+        # Named by its hash, never by the uploader's filename, and never shown inline.
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"evidence-{evidence.sha256[:16]}{extension}",
+            content_type="application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("source", "testimony__witness")

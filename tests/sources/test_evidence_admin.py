@@ -1,0 +1,116 @@
+"""Uploading and downloading evidence files in the admin.
+
+Alice is an analyst, Olga a witness officer, Dave staff without a role.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from sources.models import CustodyAction, EvidenceFile, SourceDocument, Testimony, Witness
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(2048)
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "evidence"
+
+
+@pytest.fixture
+def source():
+    return SourceDocument.objects.create(kind="photo", title="Photo of the site")
+
+
+@pytest.fixture
+def testimony():
+    return Testimony.objects.create(
+        witness=Witness.objects.create(), taken_on="2025-03-01", directness="direct"
+    )
+
+
+def _upload(client, owner: str, pk: int, data: bytes = PNG, name: str = "site.png"):
+    return client.post(
+        f"/admin/sources/evidencefile/upload/?{owner}={pk}",
+        {"file": SimpleUploadedFile(name, data)},
+    )
+
+
+def test_an_analyst_uploads_a_file_to_a_source(client, source):
+    client.force_login(make_staff("alice", "Analyst"))
+    form = client.get(f"/admin/sources/sourcedocument/{source.pk}/change/").content.decode()
+    assert f"/admin/sources/evidencefile/upload/?source={source.pk}" in form
+    response = _upload(client, "source", source.pk)
+    evidence = EvidenceFile.objects.get(source=source)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/sources/evidencefile/{evidence.pk}/change/"
+    assert evidence.sha256 == hashlib.sha256(PNG).hexdigest()
+    page = client.get(response["Location"]).content.decode()
+    assert evidence.sha256 in page
+    assert "Uploaded" in page  # the custody inline
+
+
+def test_a_refused_file_is_a_form_error_and_nothing_is_stored(client, source):
+    client.force_login(make_staff("alice", "Analyst"))
+    response = _upload(client, "source", source.pk, data=b"<html><script></script>", name="a.pdf")
+    assert response.status_code == 200
+    assert "not accepted" in response.content.decode()
+    assert not EvidenceFile.objects.exists()
+
+
+def test_staff_without_a_role_cannot_upload(client, source):
+    client.force_login(make_staff("dave"))
+    assert _upload(client, "source", source.pk).status_code == 403
+
+
+def test_an_upload_needs_a_known_owner(client):
+    client.force_login(make_staff("alice", "Analyst"))
+    assert client.get("/admin/sources/evidencefile/upload/").status_code == 404
+    assert client.get("/admin/sources/evidencefile/upload/?source=999999").status_code == 404
+
+
+def test_a_download_is_an_attachment_named_by_hash_and_recorded(client, source):
+    client.force_login(make_staff("alice", "Analyst"))
+    _upload(client, "source", source.pk, name="Petrenko at the checkpoint.png")
+    evidence = EvidenceFile.objects.get()
+    response = client.get(f"/admin/sources/evidencefile/{evidence.pk}/download/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    assert response["X-Content-Type-Options"] == "nosniff"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert evidence.sha256[:16] in disposition
+    assert "Petrenko" not in disposition
+    assert evidence.custody_events.filter(action=CustodyAction.DOWNLOADED).exists()
+
+
+def test_files_of_testimonies_download_only_for_witness_officers(client, testimony):
+    client.force_login(make_staff("olga", "Witness officer"))
+    _upload(client, "testimony", testimony.pk)
+    evidence = EvidenceFile.objects.get()
+    url = f"/admin/sources/evidencefile/{evidence.pk}/download/"
+    assert client.get(url).status_code == 200
+    client.force_login(make_staff("alice", "Analyst"))
+    assert client.get(url).status_code == 403
+    assert (
+        "witness officers only"
+        in client.get(f"/admin/sources/evidencefile/{evidence.pk}/change/").content.decode()
+    )
+
+
+def test_an_altered_file_is_not_served(client, source):
+    client.force_login(make_staff("alice", "Analyst"))
+    _upload(client, "source", source.pk)
+    evidence = EvidenceFile.objects.get()
+    os.remove(evidence.file.storage.path(evidence.file.name))
+    response = client.get(f"/admin/sources/evidencefile/{evidence.pk}/download/", follow=True)
+    assert "failed its integrity check" in response.content.decode()
+    assert evidence.custody_events.filter(action=CustodyAction.MISSING).exists()
+    assert not evidence.custody_events.filter(action=CustodyAction.DOWNLOADED).exists()
