@@ -116,6 +116,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+if PRODUCTION:
+    # Serves the collected static files (CSS, the API docs' scripts) with far-future caching;
+    # development serves them from the apps through runserver.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -153,6 +158,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # Evidence files are private: never served from a URL, only through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or DATA_DIR / "evidence")
@@ -192,11 +205,18 @@ SPECTACULAR_SETTINGS = {
         "statuses, coordinate precision, exports and the incremental sync recipe."
     ),
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "TAGS": [
+        {"name": "incidents", "description": "Published incidents, exports and statistics."},
+        {"name": "reference data", "description": "Sources, regions and incident types."},
+        {"name": "sync", "description": "What to delete from a copy kept in sync."},
+    ],
     # The schema and docs views are not part of the API they describe.
     "SERVE_INCLUDE_SCHEMA": False,
-    "REDOC_DIST": "SIDECAR",
+    # Swagger UI's files come from drf_spectacular_sidecar (our static files), and its validator
+    # badge, which would send the schema's address to validator.swagger.io, is off.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # Password guessing: lock an IP address, or a username tried from one IP address, after repeated
@@ -242,7 +262,13 @@ CONTENT_SECURITY_POLICY = {
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
