@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from core.api import PublicCursorPagination, StrictFilterBackend, reject_unknown_params
 from core.renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, csv_lines, dumps
+from incidents.api import schema
 from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet
 from incidents.models import (
     Incident,
@@ -112,6 +113,7 @@ class IncidentPagination(PublicCursorPagination):
         return ORDERINGS.get(request.query_params.get("ordering") or DEFAULT_ORDERING)
 
 
+@schema.incident_list
 class IncidentList(generics.ListAPIView):
     """Published incidents, filtered; JSON pages, or the whole filtered set as CSV or GeoJSON."""
 
@@ -140,6 +142,7 @@ class IncidentList(generics.ListAPIView):
         return self.get_paginated_response(public_incident_documents(page, site_url=site_url))
 
 
+@schema.incident_detail
 class IncidentDetail(APIView):
     """One published incident. A merged duplicate's id redirects to the survivor; a withdrawn
     incident answers 410 with the public reason."""
@@ -162,10 +165,9 @@ class IncidentDetail(APIView):
         )
         if gone is None:
             raise NotFound("No published incident has this id.")
+        survivor_id = gone.pop("survivor")  # Internal: never part of the 410 body.
         survivor = (
-            Incident.objects.published().filter(pk=gone.pop("survivor")).first()
-            if gone["survivor"]
-            else None
+            Incident.objects.published().filter(pk=survivor_id).first() if survivor_id else None
         )
         if survivor is not None:
             return HttpResponsePermanentRedirect(
@@ -178,6 +180,7 @@ class SourcePagination(PublicCursorPagination):
     ordering = ("public_id",)
 
 
+@schema.source_list
 class SourceList(generics.ListAPIView):
     """Sources that may be cited publicly, with the published incidents that cite them."""
 
@@ -193,6 +196,7 @@ class SourceList(generics.ListAPIView):
         return self.get_paginated_response(_with_citing_incidents(page))
 
 
+@schema.source_detail
 class SourceDetail(APIView):
     renderer_classes = [ORJSONRenderer]
 
@@ -243,6 +247,7 @@ def _region_rows(queryset) -> list[dict[str, Any]]:
     return list(queryset.values(*REGION_FIELDS, parent_code=F("parent__code")))
 
 
+@schema.region_list
 class RegionList(APIView):
     """Every administrative unit, oblast-level units first, each with its parent's code."""
 
@@ -253,6 +258,7 @@ class RegionList(APIView):
         return Response(_region_rows(Region.objects.order_by("path")))
 
 
+@schema.region_detail
 class RegionDetail(APIView):
     renderer_classes = [ORJSONRenderer]
 
@@ -266,6 +272,7 @@ class RegionDetail(APIView):
         return Response(rows[0])
 
 
+@schema.incident_type_list
 class IncidentTypeList(APIView):
     renderer_classes = [ORJSONRenderer]
 
@@ -280,6 +287,7 @@ class IncidentTypeList(APIView):
         )
 
 
+@schema.incident_stats
 class IncidentStats(APIView):
     """Counts and victim sums under the same filters as the incident list."""
 
@@ -297,6 +305,7 @@ class WithdrawnPagination(PublicCursorPagination):
     ordering = ("withdrawn_at", "public_id")
 
 
+@schema.withdrawn_list
 class WithdrawnList(generics.ListAPIView):
     """Incidents that were published and are no longer, for partners keeping a mirror in sync."""
 
