@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "core.middleware.PublicApiCorsMiddleware",
     # ETags for every page and API response, and 304 when the client already has it.
     "django.middleware.http.ConditionalGetMiddleware",

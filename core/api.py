@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.http import Http404
@@ -78,3 +79,16 @@ class StrictContentNegotiation(DefaultContentNegotiation):
         except Http404:
             offered = ", ".join(renderer.format for renderer in renderers)
             raise ValidationError({"format": [f"Unknown format. Use one of: {offered}."]}) from None
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """An aware time in UTC. ISO 8601 allows offsets up to +-23:59, PostgreSQL only +-15:59; the
+    instant is the same. Times too close to year 1 or 9999 to shift are clamped."""
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        return (
+            dt.datetime.min.replace(tzinfo=dt.UTC)
+            if moment.year < 5000
+            else (dt.datetime.max.replace(tzinfo=dt.UTC))
+        )

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    JsonResponse,
+)
 
 API_PREFIX = "/api/"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -37,3 +43,22 @@ class PublicApiCorsMiddleware:
             # Published data changes slowly; a minute's staleness is worth the load it saves.
             response.setdefault("Cache-Control", f"public, max-age={CACHE_SECONDS}")
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte is never part of an id or a filter value, and PostgreSQL refuses to compare
+    text with one: answer 404 for such a path and 400 for such a parameter, never a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return HttpResponseNotFound("Not found.", content_type="text/plain")
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                message = f"Parameter {key.replace(chr(0), '')!r} contains a NUL byte."
+                if request.path.startswith(API_PREFIX):
+                    return JsonResponse({key.replace("\x00", ""): [message]}, status=400)
+                return HttpResponseBadRequest(message, content_type="text/plain")
+        return self.get_response(request)

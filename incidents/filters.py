@@ -12,8 +12,10 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Func, Q, QuerySet, Value
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.api import as_utc
 from incidents.models import Incident, IncidentType, Region, VerificationStatus
 
 ORDERINGS = {
@@ -40,8 +42,14 @@ class CommaSeparatedChoiceField(forms.CharField):
         unknown = [item for item in items if item not in allowed]
         if unknown:
             raise forms.ValidationError(
-                f"Unknown value {', '.join(repr(item) for item in unknown)}. "
-                f"Use one or more of {', '.join(allowed)}, separated by commas."
+                gettext(
+                    "Unknown value %(unknown)s. Use one or more of %(allowed)s, separated by "
+                    "commas."
+                )
+                % {
+                    "unknown": ", ".join(repr(item) for item in unknown),
+                    "allowed": ", ".join(allowed),
+                }
             )
         return items
 
@@ -64,8 +72,11 @@ class RegionField(forms.CharField):
         region = Region.objects.filter(Q(code=code) | Q(iso_code=code)).first()
         if region is None:
             raise forms.ValidationError(
-                f"Unknown region {value!r}. Use a KATOTTH code (e.g. UA14000000000091971) or an "
-                "ISO 3166-2 code (e.g. UA-14); /api/v1/regions/ lists them."
+                gettext(
+                    "Unknown region %(region)s. Use a KATOTTH code (e.g. UA14000000000091971) or "
+                    "an ISO 3166-2 code (e.g. UA-14); /api/v1/regions/ lists them."
+                )
+                % {"region": repr(value)}
             )
         return region
 
@@ -80,7 +91,7 @@ class RegionFilter(django_filters.Filter):
 def _iso_date(**kwargs) -> django_filters.DateFilter:
     return django_filters.DateFilter(
         input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
         **kwargs,
     )
 
@@ -127,8 +138,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     )
     updated_since = django_filters.IsoDateTimeFilter(
         label=_("Updated since"),
-        field_name="updated_at",
-        lookup_expr="gte",
+        method="filter_updated_since",
         help_text="Only incidents changed at or after this time (ISO 8601), for incremental sync.",
     )
     ordering = django_filters.ChoiceFilter(
@@ -162,6 +172,9 @@ class IncidentFilterSet(django_filters.FilterSet):
 
     def filter_date_to(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(date_start__lte=value)
+
+    def filter_updated_since(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(updated_at__gte=as_utc(value))
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

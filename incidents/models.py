@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.db import one_of
 from core.history import track_changes
@@ -120,28 +121,28 @@ class IncidentType(models.Model):
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-    UNKNOWN = "unknown", "Unknown"
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class GeoPrecision(models.TextChoices):
-    EXACT = "exact", "Exact"
-    SETTLEMENT = "settlement", "Settlement"
-    HROMADA = "hromada", "Hromada"
-    RAION = "raion", "Raion"
-    OBLAST = "oblast", "Oblast"
-    UNKNOWN = "unknown", "Unknown"
+    EXACT = "exact", _("Exact")
+    SETTLEMENT = "settlement", _("Settlement")
+    HROMADA = "hromada", _("Hromada")
+    RAION = "raion", _("Raion")
+    OBLAST = "oblast", _("Oblast")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class VictimCategory(models.TextChoices):
-    POW = "pow", "Prisoners of war"
-    SURRENDERING = "surrendering", "Soldiers trying to surrender"
-    HORS_DE_COMBAT = "hors-de-combat", "Other persons hors de combat"
-    CIVILIAN_DETAINEE = "civilian-detainee", "Civilian detainees"
-    UNKNOWN = "unknown", "Unknown"
+    POW = "pow", _("Prisoners of war")
+    SURRENDERING = "surrendering", _("Soldiers trying to surrender")
+    HORS_DE_COMBAT = "hors-de-combat", _("Other persons hors de combat")
+    CIVILIAN_DETAINEE = "civilian-detainee", _("Civilian detainees")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class AttributionConfidence(models.TextChoices):
@@ -151,13 +152,13 @@ class AttributionConfidence(models.TextChoices):
 
 
 class VerificationStatus(models.TextChoices):
-    UNASSESSED = "unassessed", "Unassessed"
-    SINGLE_SOURCE = "single_source", "Single source"
-    CREDIBLE = "credible", "Credible"
-    VERIFIED = "verified", "Verified"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    CONTESTED = "contested", "Contested"
-    DISCOUNTED = "discounted", "Discounted"
+    UNASSESSED = "unassessed", _("Unassessed")
+    SINGLE_SOURCE = "single_source", _("Single source")
+    CREDIBLE = "credible", _("Credible")
+    VERIFIED = "verified", _("Verified")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CONTESTED = "contested", _("Contested")
+    DISCOUNTED = "discounted", _("Discounted")
 
 
 class PublicationStatus(models.TextChoices):
@@ -413,6 +414,12 @@ class Incident(models.Model):
                 | Q(published_at__isnull=False),
                 name="incident_published_has_time",
             ),
+            # Public lists page by date: an undated published record would break the cursor.
+            models.CheckConstraint(
+                condition=~Q(publication_status=PublicationStatus.PUBLISHED)
+                | Q(date_start__isnull=False),
+                name="incident_published_has_date",
+            ),
             models.CheckConstraint(
                 condition=~Q(publication_status=PublicationStatus.WITHDRAWN)
                 | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
@@ -435,9 +442,9 @@ class Incident(models.Model):
 
 
 class SourceRole(models.TextChoices):
-    PRIMARY = "primary", "Primary"
-    CORROBORATING = "corroborating", "Corroborating"
-    MENTIONS = "mentions", "Mentions"
+    PRIMARY = "primary", _("Primary")
+    CORROBORATING = "corroborating", _("Corroborating")
+    MENTIONS = "mentions", _("Mentions")
 
 
 @track_changes

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.db import one_of
 from core.fields import EncryptedTextField
@@ -16,16 +17,16 @@ from core.storage import private_evidence_storage
 
 
 class SourceKind(models.TextChoices):
-    OFFICIAL_STATEMENT = "official-statement", "Official statement"
-    UN_REPORT = "un-report", "UN report"
-    NGO_REPORT = "ngo-report", "NGO report"
-    MEDIA_REPORT = "media-report", "Media report"
-    SOCIAL_MEDIA_POST = "social-media-post", "Social media post"
-    VIDEO = "video", "Video"
-    PHOTO = "photo", "Photo"
-    SATELLITE_IMAGE = "satellite-image", "Satellite image"
-    DOCUMENT = "document", "Document"
-    OTHER = "other", "Other"
+    OFFICIAL_STATEMENT = "official-statement", _("Official statement")
+    UN_REPORT = "un-report", _("UN report")
+    NGO_REPORT = "ngo-report", _("NGO report")
+    MEDIA_REPORT = "media-report", _("Media report")
+    SOCIAL_MEDIA_POST = "social-media-post", _("Social media post")
+    VIDEO = "video", _("Video")
+    PHOTO = "photo", _("Photo")
+    SATELLITE_IMAGE = "satellite-image", _("Satellite image")
+    DOCUMENT = "document", _("Document")
+    OTHER = "other", _("Other")
 
 
 class Reliability(models.TextChoices):
@@ -180,8 +181,8 @@ class TestimonyMode(models.TextChoices):
 
 
 class Directness(models.TextChoices):
-    DIRECT = "direct", "Direct (saw or experienced it)"
-    HEARSAY = "hearsay", "Hearsay (heard from others)"
+    DIRECT = "direct", _("Direct (saw or experienced it)")
+    HEARSAY = "hearsay", _("Hearsay (heard from others)")
 
 
 @track_changes

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, QuerySet, When
 from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -15,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import PublicCursorPagination, StrictFilterBackend, reject_unknown_params
+from core.api import PublicCursorPagination, StrictFilterBackend, as_utc, reject_unknown_params
 from core.renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, csv_lines, dumps
 from incidents.api import schema
 from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet
@@ -74,6 +75,10 @@ def _site_url(request: Request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _iso(moment: dt.datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
 def _csv_row(document: dict[str, Any]) -> list[Any]:
     region = document["region"] or {}
     oblast = region.get("oblast") or {}
@@ -88,6 +93,9 @@ def _csv_row(document: dict[str, Any]) -> list[Any]:
         "oblast_iso_code": oblast.get("iso_code", ""),
         "oblast_name_en": oblast.get("name_en", ""),
         "source_ids": ";".join(source["public_id"] for source in document["sources"]),
+        # The same ISO 8601 form as the JSON.
+        "published_at": _iso(document["published_at"]),
+        "updated_at": _iso(document["updated_at"]),
     }
     return ["" if flat[column] is None else flat[column] for column in CSV_COLUMNS]
 
@@ -316,16 +324,33 @@ class WithdrawnList(generics.ListAPIView):
         since = None
         raw = self.request.query_params.get("since")
         if raw is not None:
-            since = parse_datetime(raw.replace(" ", "+")) if raw else None
-            if since is None:
+            try:
+                # A "+" in an unencoded query string arrives as a space.
+                since = parse_datetime(raw.replace(" ", "+")) if raw else None
+            except ValueError:  # well-formed but impossible, e.g. month 13
+                since = None
+            if since is None or since.tzinfo is None:
                 raise ValidationError(
-                    {"since": ["Enter a date and time in ISO 8601, e.g. 2025-01-31T00:00:00Z."]}
+                    {
+                        "since": [
+                            "Enter a date and time with its time zone in ISO 8601, "
+                            "e.g. 2025-01-31T00:00:00Z."
+                        ]
+                    }
                 )
+            since = as_utc(since)
         return withdrawn_incidents(since).values(
             "public_id",
             "withdrawn_at",
             reason=F("withdrawal_reason"),
-            replaced_by=F("duplicate_of__public_id"),
+            # Only a survivor the public can see; one still in review is no address to follow.
+            replaced_by=Case(
+                When(
+                    duplicate_of__publication_status=PublicationStatus.PUBLISHED,
+                    then=F("duplicate_of__public_id"),
+                ),
+                default=None,
+            ),
         )
 
     def list(self, request: Request, *args, **kwargs):

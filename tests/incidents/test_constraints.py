@@ -38,6 +38,14 @@ def _rejected(**fields) -> str:
         ({"publication_status": PublicationStatus.PUBLISHED}, "incident_published_has_time"),
         (
             {
+                "publication_status": PublicationStatus.PUBLISHED,
+                "published_at": dt.datetime.now(dt.UTC),
+                "date_start": None,
+            },
+            "incident_published_has_date",
+        ),
+        (
+            {
                 "publication_status": PublicationStatus.WITHDRAWN,
                 "withdrawn_at": dt.datetime.now(dt.UTC),
             },
