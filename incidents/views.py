@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -14,7 +17,13 @@ from django.views.decorators.http import require_safe
 from incidents.charts import bar_chart
 from incidents.filters import IncidentFilterSet
 from incidents.models import Incident, IncidentType, Region, RegionLevel, VerificationStatus
-from incidents.presentation import incident_date, localized_name, victims_range
+from incidents.presentation import (
+    by_name,
+    incident_date,
+    localized_name,
+    month_label,
+    victims_range,
+)
 from incidents.selectors import (
     incident_stats,
     public_incident_documents,
@@ -24,8 +33,25 @@ from incidents.selectors import (
 )
 
 PAGE_SIZE = 25
+COUNT_LIMIT = 5000
 STATS_SECONDS = 300
 HEADLINE_STATUSES = (VerificationStatus.VERIFIED, VerificationStatus.ACKNOWLEDGED)
+# The filters the list page offers, in the order its form and its removable chips show them.
+SITE_FILTERS = ("q", "region", "date_from", "date_to", "verification_status", "incident_type")
+MULTIPLE = ("verification_status", "incident_type")
+# Strongest first, as the methodology explains them. Publishing needs an assessment, so no
+# published incident is unassessed: the form does not offer it.
+SITE_STATUSES = [
+    (status.value, status.label)
+    for status in (
+        VerificationStatus.VERIFIED,
+        VerificationStatus.ACKNOWLEDGED,
+        VerificationStatus.CREDIBLE,
+        VerificationStatus.SINGLE_SOURCE,
+        VerificationStatus.CONTESTED,
+        VerificationStatus.DISCOUNTED,
+    )
+]
 # Public pages may be cached briefly by browsers and proxies; they hold published data only.
 public_page = cache_control(public=True, max_age=120)
 
@@ -74,7 +100,10 @@ def home(request: HttpRequest) -> HttpResponse:
         title=_("Published incidents per month"),
         x_label=_("Month the incident began"),
         y_label=_("Incidents"),
-        data=_every_month(stats["by_month"]),
+        data=[
+            (month_label(month, short=True), count, month_label(month))
+            for month, count in _every_month(stats["by_month"])
+        ],
     )
     oblasts = bar_chart(
         id="chart-oblasts",
@@ -83,10 +112,10 @@ def home(request: HttpRequest) -> HttpResponse:
         y_label=_("Oblast"),
         data=sorted(
             (
-                (localized_name(row["oblast"]) or _("Unknown"), row["incidents"])
+                (localized_name(row["oblast"]) or _("Place unknown"), row["incidents"])
                 for row in stats["by_oblast"]
             ),
-            key=lambda item: -item[1],
+            key=lambda item: (-item[1], by_name(item[0])),
         ),
         horizontal=True,
     )
@@ -98,7 +127,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _every_month(by_month: list[dict]) -> list[tuple[str, int]]:
+def _every_month(by_month: list[dict]) -> list[tuple[dt.date, int]]:
     """Counts for every month from the first to the last, empty months included: a gap in a
     trend chart must show as a zero, not vanish."""
     counts = {row["month"]: row["incidents"] for row in by_month if row["month"]}
@@ -108,33 +137,44 @@ def _every_month(by_month: list[dict]) -> list[tuple[str, int]]:
     year, month = int(first[:4]), int(first[5:])
     series = []
     while f"{year:04d}-{month:02d}" <= last:
-        key = f"{year:04d}-{month:02d}"
-        series.append((key, counts.get(key, 0)))
+        series.append((dt.date(year, month, 1), counts.get(f"{year:04d}-{month:02d}", 0)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return series
 
 
-def _single_values(query: QueryDict) -> QueryDict:
-    """Repeated parameters (checkboxes) become one comma list, as the API takes them."""
+def _site_query(query: QueryDict) -> QueryDict:
+    """The filters and page of a list URL. Repeated parameters (checkboxes) become one comma
+    list, as the API takes them; anything else in the URL is left out, so that the CSV link
+    and the language switcher never carry a parameter the API would refuse."""
     merged = QueryDict(mutable=True)
-    for key in query:
-        values = [value for value in query.getlist(key) if value != ""]
+    for key in (*SITE_FILTERS, "page"):
+        values = [value.strip() for value in query.getlist(key) if value.strip()]
         if values:
             merged[key] = ",".join(values)
     return merged
 
 
-def _active_filters(query: QueryDict, form) -> list[dict]:
+def _chip_value(key: str, value: str, form, type_names: dict[str, str]) -> str:
+    """The filter value as a reader knows it: a region's name, not its code."""
+    if key == "region":
+        region = form.cleaned_data.get("region")
+        return _region_name(region) if region else value
+    if key in ("date_from", "date_to"):
+        return date_format(form.cleaned_data[key], "j E Y")
+    if key == "verification_status":
+        return VerificationStatus(value).label
+    if key == "incident_type":
+        return type_names.get(value, value)
+    return value
+
+
+def _active_filters(query: QueryDict, form, type_names: dict[str, str]) -> list[dict]:
     """One removable chip per active filter value, each linking to the list without it."""
     chips = []
-    for key in ("q", "region", "date_from", "date_to", "verification_status", "incident_type"):
+    for key in SITE_FILTERS:
         if key not in query:
             continue
-        values = (
-            query[key].split(",")
-            if key in ("verification_status", "incident_type")
-            else [query[key]]
-        )
+        values = query[key].split(",") if key in MULTIPLE else [query[key]]
         for value in values:
             rest = query.copy()
             remaining = [v for v in values if v != value]
@@ -144,49 +184,92 @@ def _active_filters(query: QueryDict, form) -> list[dict]:
                 del rest[key]
             rest.pop("page", None)
             chips.append(
-                {"label": form.fields[key].label, "value": value, "remove": "?" + rest.urlencode()}
+                {
+                    "label": form.fields[key].label,
+                    "value": _chip_value(key, value, form, type_names),
+                    "remove": "?" + rest.urlencode(safe=","),
+                }
             )
     return chips
+
+
+def _region_options(selected: Region | None) -> list[dict]:
+    """Every oblast by name, and the chosen unit too when it is smaller than an oblast (a link
+    can filter by a raion), so that the form shows the filter that is in force."""
+    oblasts = [
+        {"code": region["iso_code"], "name": localized_name(region), "selected": False}
+        for region in Region.objects.filter(level=RegionLevel.OBLAST).values(
+            "iso_code", "name_en", "name_uk"
+        )
+    ]
+    oblasts.sort(key=lambda option: by_name(option["name"]))
+    if selected is None:
+        return oblasts
+    for option in oblasts:
+        if option["code"] == selected.iso_code:
+            option["selected"] = True
+            return oblasts
+    return [{"code": selected.code, "name": _region_name(selected), "selected": True}, *oblasts]
+
+
+def _region_name(region: Region) -> str:
+    """'Donetska oblast', or 'Bakhmutskyi raion, Donetska oblast' for a unit within one."""
+    name = localized_name({"name_en": region.name_en, "name_uk": region.name_uk})
+    if region.level == RegionLevel.OBLAST:
+        return name
+    oblast = Region.objects.filter(code=region.oblast_code).values("name_en", "name_uk").first()
+    return f"{name}, {localized_name(oblast)}" if oblast else name
 
 
 @require_safe
 @public_page
 def incident_list(request: HttpRequest) -> HttpResponse:
-    query = _single_values(request.GET)
+    query = _site_query(request.GET)
     try:
         page = max(int(query.pop("page", ["1"])[0]), 1)
     except ValueError:
         page = 1
     filterset = IncidentFilterSet(query, queryset=public_incidents())
     valid = filterset.is_valid()
-    incidents, has_next = [], False
+    incidents, total, has_next = [], 0, False
     if valid:
+        filtered = filterset.qs
+        # Count at most COUNT_LIMIT rows: the reader learns how many match without every request
+        # counting a table of a million.
+        total = filtered[: COUNT_LIMIT + 1].count()
         offset = (page - 1) * PAGE_SIZE
-        # One row more than a page tells whether there is a next page, without counting them all.
-        rows = _documents(filterset.qs[offset : offset + PAGE_SIZE + 1], request)
-        incidents, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        incidents = _documents(filtered[offset : offset + PAGE_SIZE + 1], request)
+        has_next, incidents = len(incidents) > PAGE_SIZE, incidents[:PAGE_SIZE]
+    more_than_limit = total > COUNT_LIMIT
+    pages = max(1, -(-min(total, COUNT_LIMIT) // PAGE_SIZE))
 
     def page_link(number: int) -> str:
         target = query.copy()
         target["page"] = str(number)
-        return "?" + target.urlencode()
+        return "?" + target.urlencode(safe=",")
 
+    types = [
+        (slug, localized_name({"name_en": name_en, "name_uk": name_uk}))
+        for slug, name_en, name_uk in IncidentType.objects.values_list("slug", "name_en", "name_uk")
+    ]
+    types.sort(key=lambda item: by_name(item[1]))
     context = {
         "form": filterset.form,
         "incidents": incidents,
-        "active_filters": _active_filters(query, filterset.form) if valid else [],
-        "regions": Region.objects.filter(level__in=[RegionLevel.OBLAST]).order_by("name_en"),
-        "verification_statuses": VerificationStatus.choices,
+        "total": total,
+        "active_filters": _active_filters(query, filterset.form, dict(types)) if valid else [],
+        "regions": _region_options(filterset.form.cleaned_data.get("region")),
+        "verification_statuses": SITE_STATUSES,
         "selected_statuses": query.get("verification_status", "").split(","),
         "selected_types": query.get("incident_type", "").split(","),
-        "incident_types": [
-            (slug, localized_name({"name_en": name_en, "name_uk": name_uk}))
-            for slug, name_en, name_uk in IncidentType.objects.order_by("name_en").values_list(
-                "slug", "name_en", "name_uk"
-            )
-        ],
+        "incident_types": types,
         "page": page,
-        "previous_link": page_link(page - 1) if page > 1 else "",
+        "pages": pages,
+        "more_than_limit": more_than_limit,
+        "count_limit": COUNT_LIMIT,
+        "previous_link": page_link(page - 1 if more_than_limit else min(page - 1, pages))
+        if page > 1
+        else "",
         "next_link": page_link(page + 1) if has_next else "",
         "csv_link": reverse("api:incident-list") + "?" + _csv_query(query),
     }
@@ -197,7 +280,7 @@ def _csv_query(query: QueryDict) -> str:
     export = query.copy()
     export.pop("page", None)
     export["format"] = "csv"
-    return export.urlencode()
+    return export.urlencode(safe=",")
 
 
 @require_safe
@@ -205,12 +288,15 @@ def _csv_query(query: QueryDict) -> str:
 def incident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     documents = _documents(public_incidents().filter(public_id=public_id), request)
     if documents:
-        document = documents[0]
         return render(
             request,
             "incidents/incident_detail.html",
             {
-                "incident": document,
+                "incident": documents[0],
+                # The address of this page in the reader's language, for citing.
+                "page_url": request.build_absolute_uri(
+                    reverse("incident-detail", args=[public_id])
+                ),
                 "accessed_on": timezone.localdate(),
                 "json_url": reverse("api:incident-detail", args=[public_id]),
             },
@@ -229,4 +315,4 @@ def incident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_safe
 @public_page
 def methodology(request: HttpRequest) -> HttpResponse:
-    return render(request, "incidents/methodology.html", {"statuses": VerificationStatus})
+    return render(request, "incidents/methodology.html")
