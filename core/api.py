@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Iterable
 
+import orjson
+from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 # Parameters every list endpoint understands besides its filters.
 COMMON_PARAMS = frozenset({"format"})
@@ -40,12 +46,23 @@ class StrictFilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
-class PublicCursorPagination(CursorPagination):
-    """Cursor pages: stable while records are added, and no COUNT(*) of the whole table."""
+class PublicCursorPagination(BasePagination):
+    """Keyset pages: the cursor holds the sort values of the row it continues from.
+
+    Unlike an offset, a keyset cursor stays right while records are added, never needs COUNT(*),
+    costs the same on page 1 and page 10,000, and does not care how many records share a date:
+    the last ordering field must be unique (the id) and breaks every tie. Subclasses give
+    `ordering` or override `get_ordering`; rows are dicts holding every ordering field.
+    """
 
     page_size = 100
     max_page_size = 1000
     page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
+    ordering: tuple[str, ...] = ()
+
+    def get_ordering(self, request: Request, queryset, view) -> tuple[str, ...]:
+        return self.ordering
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -61,13 +78,125 @@ class PublicCursorPagination(CursorPagination):
             )
         return size
 
-    def decode_cursor(self, request: Request):
+    def paginate_queryset(self, queryset, request: Request, view=None) -> list:
+        self.request = request
+        self.ordering_used = self.get_ordering(request, queryset, view)
+        self.size = self.get_page_size(request)
+        self.fields = [
+            queryset.model._meta.get_field(name.lstrip("-")) for name in self.ordering_used
+        ]
+        backwards, position = self._decode_cursor(request)
+        ordering = self.ordering_used
+        if backwards:
+            ordering = tuple(_flip(name) for name in ordering)
+        if position is not None:
+            queryset = queryset.filter(_after(ordering, position))
+        rows = list(queryset.order_by(*ordering)[: self.size + 1])
+        more = len(rows) > self.size
+        rows = rows[: self.size]
+        if backwards:
+            rows.reverse()
+        # Going forwards there is a previous page whenever we came from a cursor; going
+        # backwards there is a next page for the same reason.
+        self.has_next = (more if not backwards else position is not None) and bool(rows)
+        self.has_previous = (position is not None if not backwards else more) and bool(rows)
+        self.rows = rows
+        return rows
+
+    def _decode_cursor(self, request: Request) -> tuple[bool, list | None]:
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is None:
+            return False, None
         try:
-            return super().decode_cursor(request)
-        except NotFound:
+            payload = orjson.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
+            backwards, values = bool(payload[0]), payload[1]
+            # strict: a cursor with too few or too many values is as invalid as a garbled one.
+            return backwards, [
+                _parse(field, value) for field, value in zip(self.fields, values, strict=True)
+            ]
+        except (ValueError, TypeError, IndexError, KeyError, orjson.JSONDecodeError):
             raise ValidationError(
                 {"cursor": ["Invalid cursor. Follow the next or previous link of a page."]}
             ) from None
+
+    def _link(self, row: dict, backwards: bool) -> str:
+        values = [_dump(row[name.lstrip("-")]) for name in self.ordering_used]
+        token = base64.urlsafe_b64encode(orjson.dumps([int(backwards), values])).rstrip(b"=")
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, token.decode())
+
+    def get_next_link(self) -> str | None:
+        return self._link(self.rows[-1], backwards=False) if self.has_next else None
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self.rows[0], backwards=True) if self.has_previous else None
+
+    def get_paginated_response(self, data) -> Response:
+        return Response(
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where a page starts; take it from a page's next or previous link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Records per page, 1 to {self.max_page_size}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+
+def _flip(name: str) -> str:
+    return name[1:] if name.startswith("-") else "-" + name
+
+
+def _after(ordering: tuple[str, ...], position: list) -> Q:
+    """Rows strictly after `position` in `ordering`: (a, b) > (x, y) as a OR of prefixes."""
+    condition = Q()
+    for index, name in enumerate(ordering):
+        field = name.lstrip("-")
+        beyond = Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": position[index]})
+        equal_before = Q(**{ordering[i].lstrip("-"): position[i] for i in range(index)})
+        condition |= equal_before & beyond
+    return condition
+
+
+def _dump(value) -> object:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+def _parse(field, value):
+    if isinstance(field, models.DateTimeField):
+        moment = dt.datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError
+        return moment
+    if isinstance(field, models.DateField):
+        return dt.date.fromisoformat(value)
+    if isinstance(field, (models.AutoField, models.BigAutoField, models.IntegerField)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError
+        return value
+    if not isinstance(value, str):
+        raise ValueError
+    return value
 
 
 class StrictContentNegotiation(DefaultContentNegotiation):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, F, QuerySet, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -130,6 +130,13 @@ class IncidentList(generics.ListAPIView):
     filterset_class = IncidentFilterSet
     pagination_class = IncidentPagination
 
+    def handle_exception(self, exc):
+        # An error is JSON whatever format was asked for: a 400 labelled text/csv would be
+        # saved by a partner's script as if it were the data.
+        self.request.accepted_renderer = ORJSONRenderer()
+        self.request.accepted_media_type = ORJSONRenderer.media_type
+        return super().handle_exception(exc)
+
     def get_queryset(self) -> QuerySet[Incident]:
         return public_incidents()
 
@@ -217,7 +224,13 @@ class SourceDetail(APIView):
 
 
 def _public_sources():
-    return SourceDocument.objects.filter(is_public=True).values(
+    """Sources marked public, unless every incident citing them is still unpublished: a source
+    gathered for a draft would tell the world what is being investigated."""
+    links = IncidentSource.objects.filter(source=OuterRef("pk"))
+    published_links = links.filter(incident__publication_status=PublicationStatus.PUBLISHED)
+    return SourceDocument.objects.filter(
+        Q(Exists(published_links)) | ~Q(Exists(links)), is_public=True
+    ).values(
         "id",
         "public_id",
         "kind",
