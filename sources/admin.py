@@ -120,16 +120,30 @@ class EvidenceUploadForm(forms.Form):
     )
 
 
-class EvidenceFileInline(admin.TabularInline):
-    """Metadata of the files attached to a source or testimony; files are added in step 3."""
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that only shows: evidence and custody rows are written by services, never here."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class EvidenceFileInline(ReadOnlyInline):
+    """Metadata of the files attached to a source or testimony; uploads have a page of their own."""
 
     model = EvidenceFile
     # Neither `file` (its stored path) nor `original_name` (it can name a witness) is shown here.
     fields = ("short_sha256", "size_display", "content_type", "uploaded_at", "uploaded_by")
     readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
     show_change_link = True
 
     @admin.display(description="SHA-256")
@@ -142,15 +156,6 @@ class EvidenceFileInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("uploaded_by")
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(SourceDocument)
@@ -286,25 +291,13 @@ class TestimonyAdmin(HistoryAdminMixin, IdentityRestrictedMixin, admin.ModelAdmi
         super().save_model(request, obj, form, change)
 
 
-class CustodyEventInline(admin.TabularInline):
+class CustodyEventInline(ReadOnlyInline):
     model = CustodyEvent
     fields = ("at", "action", "actor", "observed_sha256", "note")
     readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(EvidenceFile)
