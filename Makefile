@@ -11,7 +11,7 @@ WITH_DB := $(if $(DATABASE_URL),,$(BIN)/python -m config.embedded_db run --)
 .PHONY: run test install browser lint format stop clean
 
 run: install
-	@$(WITH_DB) sh -c '$(MANAGE) migrate --no-input && $(MANAGE) seed_demo && \
+	@$(WITH_DB) sh -c '$(MANAGE) migrate --no-input && $(MANAGE) seed_demo --site-url http://127.0.0.1:$(PORT)/ && \
 		echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)" && \
 		exec $(MANAGE) runserver 127.0.0.1:$(PORT)'
 

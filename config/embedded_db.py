@@ -89,6 +89,8 @@ def run(command: list[str], pgdata: Path = PGDATA) -> int:
     started_here = not is_running(pgdata)
     env = dict(os.environ, DATABASE_URL=start(pgdata))
     child = subprocess.Popen(command, env=env)
+    # `kill` or a service manager stopping us: pass it on, then stop the database as for Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
     try:
         return child.wait()
     except KeyboardInterrupt:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import psycopg
 
 from config import embedded_db
@@ -31,3 +33,24 @@ def test_it_starts_a_server_with_a_database_and_stops_it_cleanly(tmp_path):
         assert embedded_db.stop(pgdata) is True
     assert not embedded_db.is_running(pgdata)
     assert embedded_db.stop(pgdata) is False
+
+
+def test_run_gives_the_command_a_database_and_stops_the_server_it_started(tmp_path):
+    pgdata = tmp_path / "postgres"
+    probe = (
+        "import os, psycopg; "
+        "psycopg.connect(os.environ['DATABASE_URL']).execute('SELECT 1'); "
+        "print('connected')"
+    )
+    assert embedded_db.run([sys.executable, "-c", probe], pgdata=pgdata) == 0
+    assert not embedded_db.is_running(pgdata)
+
+
+def test_run_leaves_running_a_server_it_found_running(tmp_path):
+    pgdata = tmp_path / "postgres"
+    embedded_db.start(pgdata)
+    try:
+        assert embedded_db.run([sys.executable, "-c", "pass"], pgdata=pgdata) == 0
+        assert embedded_db.is_running(pgdata)
+    finally:
+        embedded_db.stop(pgdata)

@@ -293,3 +293,10 @@ def test_it_refuses_to_run_in_production(settings) -> None:
 
     with pytest.raises(CommandError, match="production"):
         seed()
+
+
+def test_it_prints_the_admin_address_of_the_port_being_served(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "a-long-demo-password")
+    out = StringIO()
+    call_command("seed_demo", site_url="http://127.0.0.1:8080/", stdout=out)
+    assert "Demo logins at http://127.0.0.1:8080/admin/" in out.getvalue()

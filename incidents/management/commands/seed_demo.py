@@ -18,7 +18,7 @@ from config.env import env_str
 from incidents import demo
 
 MIN_PASSWORD_LENGTH = 8
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
 
 class Command(BaseCommand):
@@ -29,6 +29,14 @@ class Command(BaseCommand):
         ".data/demo_password. Refuses to run in production."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--site-url",
+            default=DEFAULT_SITE_URL,
+            help="Where the site will be served, for the printed admin address "
+            f"(default {DEFAULT_SITE_URL}).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         # Fictional records and a printed admin password have no place on a production site.
         if settings.PRODUCTION:
@@ -37,7 +45,7 @@ class Command(BaseCommand):
         # Marks this run's history events, so the admin's history says where the changes came from.
         with pghistory.context(command="seed_demo"):
             result = demo.seed(password=password)
-        self._report(result, password, origin)
+        self._report(result, password, origin, site_url=options["site_url"])
 
     def _password(self) -> tuple[str, str]:
         password = env_str("DEMO_PASSWORD")
@@ -55,7 +63,9 @@ class Command(BaseCommand):
             )
         return password, origin
 
-    def _report(self, result: demo.SeedResult, password: str, origin: str) -> None:
+    def _report(
+        self, result: demo.SeedResult, password: str, origin: str, *, site_url: str
+    ) -> None:
         out = self.stdout
         out.write("Demo data (fictional records, plus real public reports as metadata only):")
         for name, tally in result.tallies.items():
@@ -70,7 +80,8 @@ class Command(BaseCommand):
                 f"  (created {tally.created}, updated {tally.updated}{deleted})"
             )
         out.write("")
-        out.write(self.style.SUCCESS(f"Demo logins at {ADMIN_URL}"))
+        admin_url = site_url.rstrip("/") + "/admin/"
+        out.write(self.style.SUCCESS(f"Demo logins at {admin_url}"))
         for username, role, _, _ in demo.DEMO_USERS:
             out.write(f"  {username:<10} {role}")
         out.write(f"  password:  {password}  ({origin})")
