@@ -677,15 +677,29 @@ class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
             return False
         return obj is None or obj.publication_status == PublicationStatus.DRAFT
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Incident | None = None) -> tuple:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm(services.REVIEW_PERMISSION):
+            # Publishing exact coordinates can endanger people there: a reviewer's decision.
+            readonly += ("coordinates_public",)
+        return readonly
+
     def save_model(self, request: HttpRequest, obj: Incident, form, change: bool) -> None:
         if not change:
             obj.created_by = request.user
         else:
             # The form's clean() locked the row and found it unchanged; the next number is ours.
             obj.version = form.locked_version + 1
-        # Four eyes: whoever last changed the content may not be the one who publishes it.
-        obj.last_edited_by = request.user
+        # Four eyes: whoever last changed the content may not be the one who publishes it. A
+        # save that changed nothing makes nobody an editor (evidence links: save_related).
+        if not change or form.has_changed():
+            obj.last_edited_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change and any(formset.has_changed() for formset in formsets):
+            Incident.objects.filter(pk=form.instance.pk).update(last_edited_by=request.user)
 
     def change_view(
         self,

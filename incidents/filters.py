@@ -161,6 +161,9 @@ class IncidentFilterSet(django_filters.FilterSet):
                 values = data.getlist(key)
                 if len(values) > 1:
                     merged[key] = ",".join(v for v in values if v)
+            if "updated_since" in merged:
+                # An unencoded "+" of a UTC offset (…T00:00:00+02:00) arrives as a space.
+                merged["updated_since"] = merged["updated_since"].replace(" ", "+")
             data = merged
         super().__init__(data, *args, **kwargs)
 

@@ -288,3 +288,9 @@ def test_empty_values_mean_no_filter(client, world):
     assert _titles(client, region="", q="", verification_status="") == _titles_of(
         world, "january", "february_range", "february", "march"
     )
+
+
+def test_updated_since_accepts_an_offset_whose_plus_was_not_encoded(client):
+    # "…T00:00:00+02:00" typed into a URL arrives as "…T00:00:00 02:00".
+    response = client.get("/api/v1/incidents/?updated_since=2025-01-01T00:00:00+02:00")
+    assert response.status_code == 200

@@ -178,15 +178,22 @@ def test_a_save_that_does_not_say_which_version_it_edited_is_refused(alice, draf
     assert draft.title == "Execution near Bakhmut"
 
 
-def test_every_save_raises_the_version_and_records_the_editor(alice, bob, draft):
+def test_every_save_raises_the_version_and_a_real_change_records_the_editor(alice, bob, draft):
     client = Client()
     client.force_login(bob)
     before = draft.version
 
-    response = client.post(change_url(draft), open_change_page(client, draft))
-
-    assert response.status_code == 302
+    unchanged = client.post(change_url(draft), open_change_page(client, draft))
+    assert unchanged.status_code == 302
     draft.refresh_from_db()
     assert draft.version == before + 1
+    # Saving without changing anything makes nobody an editor (so it costs no four-eyes right).
+    assert draft.last_edited_by == alice
+
+    form = open_change_page(client, draft)
+    form["title"] = "Corrected title"
+    assert client.post(change_url(draft), form).status_code == 302
+    draft.refresh_from_db()
+    assert draft.version == before + 2
     assert draft.last_edited_by == bob
     assert draft.created_by == alice

@@ -355,7 +355,9 @@ def test_drafts_and_records_in_review_are_not_found_exactly_like_a_missing_id(cl
     for incident in (draft, in_review):
         response = client.get(f"/incidents/{incident.public_id}/")
         assert response.status_code == 404
-        assert response.content == missing.content
+        # The same page, but for the address itself (the language switcher links to it).
+        same = response.content.replace(incident.public_id.encode(), b"INC-NOSUCHID")
+        assert same == missing.content
         assert incident.title not in _html(client.get("/incidents/"))
         assert incident.title not in _html(client.get("/"))
 
@@ -654,3 +656,11 @@ def test_a_very_long_list_says_more_than_the_limit_and_still_pages(client, monke
     third = client.get("/incidents/?page=3")
     assert len(third.context["incidents"]) == 1
     assert not third.context["next_link"]
+
+
+def test_a_missing_page_is_a_site_page_in_the_readers_language(client):
+    english = client.get("/incidents/INC-00000000/")
+    assert english.status_code == 404
+    assert "Page not found" in english.content.decode()
+    ukrainian = client.get("/uk/incidents/INC-00000000/")
+    assert "Сторінку не знайдено" in ukrainian.content.decode()

@@ -1,0 +1,20 @@
+"""Publishing exact coordinates is a reviewer's decision; Alice is an analyst, Bob a reviewer."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_ready_draft, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_a_reviewer_may_mark_coordinates_public(client):
+    alice, bob = make_staff("alice", "Analyst"), make_staff("bob", "Reviewer")
+    draft = make_ready_draft(created_by=alice)
+    url = f"/admin/incidents/incident/{draft.pk}/change/"
+
+    client.force_login(alice)
+    assert 'name="coordinates_public"' not in client.get(url).content.decode()
+    client.force_login(bob)
+    assert 'name="coordinates_public"' in client.get(url).content.decode()
