@@ -100,3 +100,20 @@ def test_a_wrong_code_is_refused_and_slows_down_the_next_try(client):
     hurried = client.post("/admin/two-factor/", {"token": _code(device)})
     assert "Too many wrong codes" in hurried.content.decode()
     assert client.get("/admin/").status_code == 302
+
+
+def test_an_administrator_removes_a_lost_authenticator_and_the_owner_enrols_again(client, settings):
+    bob = make_staff("bob", "Reviewer")
+    device = TOTPDevice.objects.create(user=bob, name="Lost phone", confirmed=True)
+    ada = make_staff("ada", "Administrator")
+    ada_device = TOTPDevice.objects.create(user=ada, name="Phone", confirmed=True)
+    client.force_login(ada)
+    client.post("/admin/two-factor/", {"token": _code(ada_device)})
+
+    url = f"/admin/otp_totp/totpdevice/{device.pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+    client.logout()
+    _sign_in(client, "bob")
+    assert "Scan this code" in client.get("/admin/two-factor/").content.decode()
