@@ -663,6 +663,10 @@ class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
     )
     inlines = (IncidentSourceInline, IncidentTestimonyInline)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The search column is for the public ?q= filter; no admin page shows it.
+        return super().get_queryset(request).defer("search_vector")
+
     # -- Editing rules
 
     def has_change_permission(self, request: HttpRequest, obj: Incident | None = None) -> bool:
