@@ -17,6 +17,9 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -60,6 +63,54 @@ class WorkQueue:
     slug: str = field(default="")
 
 
+# Foreign keys to a staff member that the people who fill them in may search, although they may
+# not browse the user accounts: (app label, model, field).
+STAFF_PICKERS = {("incidents", "incident", "assigned_to"), ("sources", "testimony", "interviewer")}
+
+
+class StaffPickerView(AutocompleteJsonView):
+    """The admin's autocomplete, which for a staff picker answers whoever may edit the record
+    that has the field (not only those who may view user accounts), and lists active staff only,
+    by name and username: never e-mail addresses or anything else of an account."""
+
+    def _is_staff_picker(self) -> bool:
+        field = self.source_field
+        return (
+            field.remote_field.model is get_user_model()
+            and (field.model._meta.app_label, field.model._meta.model_name, field.name)
+            in STAFF_PICKERS
+        )
+
+    def has_perm(self, request: HttpRequest, obj=None) -> bool:
+        if not self._is_staff_picker():
+            return super().has_perm(request, obj)
+        opts = self.source_field.model._meta
+        return any(
+            request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+            for action in ("add", "change")
+        )
+
+    def get_queryset(self):
+        if not self._is_staff_picker():
+            return super().get_queryset()
+        # Searched by name and username only: an e-mail address is not for every colleague.
+        users = get_user_model().objects.filter(is_staff=True, is_active=True)
+        for word in self.term.split():
+            users = users.filter(
+                Q(username__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+            )
+        return users.order_by("first_name", "last_name", "username")
+
+    def serialize_result(self, obj, to_field_name: str) -> dict[str, str]:
+        if not self._is_staff_picker():
+            return super().serialize_result(obj, to_field_name)
+        name = obj.get_full_name()
+        label = f"{name} ({obj.get_username()})" if name else obj.get_username()
+        return {"id": str(getattr(obj, to_field_name)), "text": label}
+
+
 class StaffAdminSite(admin.AdminSite):
     site_header = "Incident Register — staff"
     site_title = "Incident Register staff"
@@ -72,6 +123,9 @@ class StaffAdminSite(admin.AdminSite):
             if contribute is not None:
                 queues.extend(contribute(request))
         return queues
+
+    def autocomplete_view(self, request: HttpRequest) -> HttpResponse:
+        return StaffPickerView.as_view(admin_site=self)(request)
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
         context = {"work_queues": self.work_queues(request), **(extra_context or {})}

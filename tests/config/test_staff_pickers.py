@@ -1,0 +1,126 @@
+"""The staff pickers: the admin autocomplete that fills in "Assigned to" on an incident and
+"Interviewer" on a testimony. Analysts and reviewers may not browse user accounts, yet they
+fill in these fields; the pickers answer them, with active staff only, by name and username.
+
+Alice is an analyst, Bob a reviewer, Ada an administrator. Dave has a staff account and no
+role; Vera may only view incidents. Ivan left (his account is inactive); Nina is not staff.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+ASSIGNMENT = {"app_label": "incidents", "model_name": "incident", "field_name": "assigned_to"}
+INTERVIEWER = {"app_label": "sources", "model_name": "testimony", "field_name": "interviewer"}
+
+
+@pytest.fixture(autouse=True)
+def _password_only_sign_in(settings):
+    # The client logs its user in directly; a second factor required by the environment would
+    # turn it away. Signing in has its own tests in this folder.
+    settings.STAFF_2FA_REQUIRED = False
+
+
+def named(user: User, first: str, last: str, email: str) -> User:
+    user.first_name, user.last_name, user.email = first, last, email
+    user.save()
+    return user
+
+
+@pytest.fixture
+def alice() -> User:
+    return named(make_staff("alice", "Analyst"), "Alice", "Hart", "alice.hart@monitors.example")
+
+
+@pytest.fixture
+def bob() -> User:
+    return named(make_staff("bob", "Reviewer"), "Bob", "Reid", "bob.reid@monitors.example")
+
+
+@pytest.fixture
+def dave() -> User:
+    return make_staff("dave")
+
+
+@pytest.fixture
+def former_and_outside_accounts() -> None:
+    ivan = named(make_staff("ivan", "Analyst"), "Ivan", "Left", "ivan@monitors.example")
+    ivan.is_active = False
+    ivan.save()
+    User.objects.create_user("nina", "nina@monitors.example", "pw", first_name="Nina")
+
+
+def pick(user: User, picker: dict, term: str = ""):
+    client = Client()
+    client.force_login(user)
+    return client.get(reverse("admin:autocomplete"), {**picker, "term": term})
+
+
+@pytest.mark.parametrize("picker", [ASSIGNMENT, INTERVIEWER], ids=["assignment", "interviewer"])
+@pytest.mark.parametrize("username", ["alice", "bob"])
+def test_pickers_answer_for_analysts_and_reviewers(
+    alice, bob, dave, former_and_outside_accounts, picker, username
+):
+    response = pick({"alice": alice, "bob": bob}[username], picker)
+
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["pagination"] == {"more": False}
+    assert sorted(answer["results"], key=lambda row: row["text"]) == [
+        {"id": str(alice.pk), "text": "Alice Hart (alice)"},
+        {"id": str(bob.pk), "text": "Bob Reid (bob)"},
+        {"id": str(dave.pk), "text": "dave"},
+    ]
+
+
+@pytest.mark.parametrize("picker", [ASSIGNMENT, INTERVIEWER], ids=["assignment", "interviewer"])
+def test_pickers_search_names_and_usernames_never_email_addresses(alice, bob, picker):
+    by_last_name = pick(alice, picker, "reid")
+    by_username = pick(alice, picker, "bob")
+    by_email = pick(alice, picker, "monitors.example")
+
+    assert [row["text"] for row in by_last_name.json()["results"]] == ["Bob Reid (bob)"]
+    assert [row["text"] for row in by_username.json()["results"]] == ["Bob Reid (bob)"]
+    assert by_email.json()["results"] == []
+    assert "@" not in pick(alice, picker).content.decode()
+
+
+@pytest.mark.parametrize("picker", [ASSIGNMENT, INTERVIEWER], ids=["assignment", "interviewer"])
+def test_pickers_refuse_a_user_without_rights_on_the_record(alice, dave, picker):
+    vera = make_staff("vera")
+    vera.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label=picker["app_label"],
+            codename=f"view_{picker['model_name']}",
+        )
+    )
+
+    assert pick(dave, picker).status_code == 403
+    assert pick(vera, picker).status_code == 403
+
+
+def test_other_user_autocompletes_keep_their_normal_permission_check(alice):
+    # Who reviewed a record is not a staff picker: listing accounts there needs the right to
+    # view user accounts, which administrators have and analysts do not.
+    reviewed_by = {**ASSIGNMENT, "field_name": "reviewed_by"}
+    ada = make_staff("ada", "Administrator")
+
+    assert pick(alice, reviewed_by).status_code == 403
+    assert pick(ada, reviewed_by).status_code == 200
+
+
+def test_other_autocompletes_keep_their_normal_permission_check(alice, dave):
+    region = {**ASSIGNMENT, "field_name": "region"}
+
+    answered = pick(alice, region, "Bakhmut")
+
+    assert answered.status_code == 200
+    assert "Bakhmutskyi raion" in [row["text"].split(" (")[0] for row in answered.json()["results"]]
+    assert pick(dave, region, "Bakhmut").status_code == 403
