@@ -211,6 +211,11 @@ SPECTACULAR_SETTINGS = {
         {"name": "reference data", "description": "Sources, regions and incident types."},
         {"name": "sync", "description": "What to delete from a copy kept in sync."},
     ],
+    # Two fields are called "kind": a source's kind and a correction log entry's kind.
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "sources.models.SourceKind",
+        "CorrectionKindEnum": "incidents.models.CorrectionNoteKind",
+    },
     # The schema and docs views are not part of the API they describe.
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI's files come from drf_spectacular_sidecar (our static files), and its validator

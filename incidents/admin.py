@@ -1,15 +1,15 @@
-"""Staff admin for regions, incident types, incidents and their evidence links.
+"""Staff admin for regions, incident types, incidents, their evidence links and corrections.
 
 The intake workflow lives on the incident's change page: a "Workflow" box shows the status, what is
-missing and the steps the user may take (submit, assess, publish, return, withdraw, merge). Each
-step is a small view under `<pk>/transition/<name>/` that calls the matching function in
-`incidents.services`; nothing here writes `publication_status` or the verification fields.
+missing and the steps the user may take (submit, assess, publish, return, withdraw, republish,
+merge, propose a correction). Each step is a small view under `<pk>/transition/<name>/` that
+calls the matching function in `incidents.services`.
 
-Three rules keep records safe while several people work on them:
-- who may edit depends on the status (`status_allows_editing`): drafts are open to editors,
-  incidents in review to reviewers only, published and withdrawn records to nobody;
-- every save raises `version`, and a form whose version is stale is refused (no lost updates);
-- `last_edited_by` is set on every save, because four eyes forbids its holder to publish.
+Every save and deletion here is a service call (`core.admin_services`): the services hold the
+rules (who may edit what in which status, the version check that refuses lost updates, four
+eyes, reviewer-only fields); this module only shows their answers, and greys out what they would
+refuse anyway. Corrections of published incidents have pages of their own
+(`incidents.correction_admin`).
 
 The incident admin also gives the staff landing page its work queues (`work_queues`, shown by
 `config.admin.StaffAdminSite`) and the changelist filter behind each of them.
@@ -24,10 +24,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import quote, unquote
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -37,12 +36,13 @@ from django.http import (
 )
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from config.admin import WorkItem, WorkQueue
 from core.admin_history import HistoryAdminMixin
+from core.admin_services import AutocompletePickers, RefusedOnSave, ServiceAdminMixin
+from core.errors import Refused
 from incidents import services
+from incidents.corrections import CONTENT_FIELDS
 from incidents.models import (
     Incident,
     IncidentSource,
@@ -52,12 +52,12 @@ from incidents.models import (
     Region,
     VerificationStatus,
 )
-from incidents.services import TransitionError, missing_for_submission
+from incidents.services import TransitionError, editing_refusal, missing_for_submission
 from sources.models import Testimony
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("code", "iso_code", "level", "name_en", "name_uk", "parent")
     list_filter = ("level",)
     search_fields = ("code", "iso_code", "name_en", "name_uk")
@@ -93,18 +93,31 @@ class RegionAdmin(admin.ModelAdmin):
         # them here would leave those paths stale and region filters silently wrong.
         return (*self.readonly_fields, "code", "level", "parent")
 
-    def save_model(self, request: HttpRequest, obj: Region, form, change: bool) -> None:
-        if not change:
-            obj.path = Region.path_for(obj.code, obj.parent)
-        super().save_model(request, obj, form, change)
+    def write(self, request: HttpRequest, form, change: bool) -> Model:
+        return services.region_save(
+            actor=request.user,
+            data={name: form.cleaned_data[name] for name in form.changed_data},
+            region=form.instance if change else None,
+        )
 
 
 @admin.register(IncidentType)
-class IncidentTypeAdmin(admin.ModelAdmin):
+class IncidentTypeAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("slug", "name_en", "name_uk", "legal_reference")
     search_fields = ("slug", "name_en", "name_uk", "legal_reference")
     ordering = ("name_en",)
     prepopulated_fields = {"slug": ("name_en",)}
+
+    def has_delete_permission(self, request: HttpRequest, obj: IncidentType | None = None):
+        # Incidents point at their type (PROTECT); an unused type is simply left alone.
+        return False
+
+    def write(self, request: HttpRequest, form, change: bool) -> Model:
+        return services.incident_type_save(
+            actor=request.user,
+            data={name: form.cleaned_data[name] for name in form.changed_data},
+            incident_type=form.instance if change else None,
+        )
 
 
 class OblastListFilter(admin.SimpleListFilter):
@@ -131,78 +144,23 @@ class OblastListFilter(admin.SimpleListFilter):
 
 
 def status_allows_editing(user: AbstractBaseUser, incident: Incident) -> bool:
-    """Whether the workflow state lets `user` change the incident's content and evidence links.
-
-    This comes on top of the model permission. Published and withdrawn records are read-only even
-    for superusers: the public and partners have seen them (corrections are a later feature).
-    """
-    if incident.publication_status == PublicationStatus.DRAFT:
-        return True
-    if incident.publication_status == PublicationStatus.IN_REVIEW:
-        return user.has_perm(services.REVIEW_PERMISSION)
-    return False
+    """Whether the services would let `user` change the incident's content and evidence links
+    now (drafts: editors; in review: reviewers; published and withdrawn: nobody directly)."""
+    return editing_refusal(incident=incident, actor=user) is None
 
 
-def _why_read_only(incident: Incident) -> str:
-    if incident.publication_status == PublicationStatus.IN_REVIEW:
-        return (
-            "Only reviewers can change an incident in review; if it needs your changes, ask one "
-            "to return it to draft."
-        )
-    if incident.publication_status == PublicationStatus.PUBLISHED:
-        return (
-            "Published records are read-only. If this one is wrong, a reviewer can withdraw it "
-            "with a public reason."
-        )
-    if incident.publication_status == PublicationStatus.WITHDRAWN:
-        return "Withdrawn records are read-only."
-    return "You may view this incident but not change it."
-
-
-def _person(user: AbstractBaseUser | None) -> str:
-    if user is None:
-        return "Someone"
-    full_name = user.get_full_name()
-    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
-
-
-def _last_changed_by(incident: Incident) -> AbstractBaseUser | None:
-    """Who wrote the row as it is now.
-
-    `last_edited_by` names the last content editor only; a reviewer's assessment or return does
-    not change it. The history event that produced this version knows the request's user, so it
-    is asked first.
-    """
-    event = (
-        Incident.pgh_event_model.objects.filter(pgh_obj_id=incident.pk, version=incident.version)
-        .select_related("pgh_context")
-        .order_by("-pgh_id")
-        .first()
+def _why_read_only(incident: Incident, user: AbstractBaseUser) -> str:
+    return editing_refusal(incident=incident, actor=user) or (
+        "You may view this incident but not change it."
     )
-    user_id = event.pgh_context.metadata.get("user") if event and event.pgh_context else None
-    if user_id is not None:
-        user = get_user_model().objects.filter(pk=user_id).first()
-        if user is not None:
-            return user
-    return incident.last_edited_by
 
 
-def _changed_after_you_opened(incident: Incident) -> str:
-    """'Bob Reviewer (bob) changed this incident at 14:02 UTC after you opened it'"""
-    changed = timezone.localtime(incident.updated_at)
-    when = f"at {date_format(changed, 'H:i T')}"
-    if changed.date() != timezone.localdate():
-        when = f"on {date_format(changed, 'j F Y')} {when}"
-    who = _person(_last_changed_by(incident))
-    return f"{who} changed this incident {when} after you opened it"
-
-
-# --- The incident form: help for analysts, and the version check -------------------------------
+# --- The incident form: help for analysts, and the version it was opened at -------------------
 
 
 class IncidentAdminForm(forms.ModelForm):
-    # The version the user loaded. Saving is refused when the row has moved on since, so two
-    # people editing at once cannot silently overwrite each other.
+    # The version the user loaded; `services.incident_update` refuses a save from an older one,
+    # so two people editing at once cannot silently overwrite each other.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -232,33 +190,8 @@ class IncidentAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.locked_version: int | None = None
         if self.instance.pk is not None:
             self.initial["version"] = self.instance.version
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk is not None:
-            self._refuse_if_changed_since_loaded(cleaned.get("version"))
-        return cleaned
-
-    def _refuse_if_changed_since_loaded(self, loaded: int | None) -> None:
-        # The lock holds until the admin's transaction around the save ends, so nobody can slip a
-        # change in between this check and our write.
-        current = Incident.objects.select_for_update().filter(pk=self.instance.pk).first()
-        if current is None:
-            raise ValidationError("This incident was deleted after you opened it.")
-        if loaded is None:
-            raise ValidationError(
-                "This form does not say which version of the incident you opened: reload the "
-                "page and apply your changes again."
-            )
-        if loaded != current.version:
-            raise ValidationError(
-                f"{_changed_after_you_opened(current)}. Your changes were not saved, so theirs "
-                "are kept: reload the page and apply yours again."
-            )
-        self.locked_version = current.version
 
 
 # --- Workflow steps: each a form whose `perform` calls a service ------------------------------
@@ -267,13 +200,17 @@ _TEXTAREA = {"rows": 5, "class": "vLargeTextField"}
 
 
 class TransitionForm(forms.Form):
-    """The form of one workflow step; `perform` calls the service and returns what happened."""
+    """The form of one workflow step; `perform` calls the service and returns what happened.
+
+    After it, the user goes back to the incident, or to `next_url` when the step set one.
+    """
 
     intro = ""
     button = ""
 
     def __init__(self, *args, incident: Incident, **kwargs) -> None:
         self.incident = incident
+        self.next_url = ""
         super().__init__(*args, **kwargs)
 
     def perform(self, *, actor: AbstractBaseUser) -> str:
@@ -374,10 +311,49 @@ class WithdrawForm(TransitionForm):
         return f"{incident.public_id} withdrawn."
 
 
+class RepublishForm(TransitionForm):
+    intro = (
+        "The incident returns to the public site and the API as it was published; its "
+        "correction log shows when it was withdrawn and why, and your note on why it is back. "
+        "If it needs changes, propose a correction once it is republished."
+    )
+    button = "Republish"
+    note = forms.CharField(
+        label="Public note",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="Public: one sentence on why the record is back.",
+    )
+
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        incident = services.incident_republish(
+            incident=self.incident, actor=actor, note=self.cleaned_data["note"]
+        )
+        return f"{incident.public_id} republished: it is on the public site and in the API again."
+
+
+class CorrectForm(TransitionForm):
+    """Opens the incident's correction: the one in progress, or a new draft."""
+
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        correction = services.open_correction(self.incident)
+        done = "Continue the correction in progress."
+        if correction is None:
+            correction = services.correction_start(incident=self.incident, actor=actor)
+            done = (
+                "Correction started. Change what is wrong and write the public note; the public "
+                "record stays as it is until a second person approves it."
+            )
+        self.next_url = reverse("admin:incidents_correction_change", args=[correction.pk])
+        return done
+
+
 class MergeForm(TransitionForm):
     intro = (
-        "Use this when another record describes the same event. This incident's evidence links "
-        "move to the record that stays, and this one is withdrawn with a note pointing there."
+        "Use this when another record describes the same event. The record that stays gains "
+        "this incident's evidence (through a reviewed correction if it is published), and this "
+        "one is withdrawn. The public learns where it went only once the record that stays is "
+        "published."
     )
     button = "Merge"
     survivor = forms.CharField(
@@ -439,6 +415,16 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "withdraw": Transition(
         "Withdraw", services.PUBLISH_PERMISSION, (PublicationStatus.PUBLISHED,), WithdrawForm
+    ),
+    "republish": Transition(
+        "Republish", services.PUBLISH_PERMISSION, (PublicationStatus.WITHDRAWN,), RepublishForm
+    ),
+    "correct": Transition(
+        "Propose a correction",
+        services.EDIT_PERMISSION,
+        (PublicationStatus.PUBLISHED,),
+        CorrectForm,
+        button_only=True,
     ),
     "merge": Transition(
         "Merge",
@@ -521,7 +507,7 @@ class WorkQueueFilter(admin.SimpleListFilter):
 # --- Evidence links follow their incident -----------------------------------------------------
 
 
-class FollowsIncidentInline(InlineModelAdmin):
+class FollowsIncidentInline(AutocompletePickers, InlineModelAdmin):
     """An evidence link is part of its incident: it may be changed exactly when the incident may.
 
     `obj` is the parent incident (None on the add page, where the model permissions decide).
@@ -561,7 +547,7 @@ class IncidentTestimonyInline(FollowsIncidentInline, admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class IncidentAdmin(HistoryAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     form = IncidentAdminForm
     list_display = (
         "public_id",
@@ -667,43 +653,100 @@ class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
         # The search column is for the public ?q= filter; no admin page shows it.
         return super().get_queryset(request).defer("search_vector")
 
-    # -- Editing rules
+    # -- Editing rules (the services decide; these only grey out what they would refuse)
 
     def has_change_permission(self, request: HttpRequest, obj: Incident | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or status_allows_editing(request.user, obj)
+        return (
+            obj is None or editing_refusal(incident=obj, actor=request.user, content=False) is None
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Incident | None = None) -> bool:
-        # Once submitted, a record leaves through the workflow (return, withdraw, merge), so its
-        # public id and history stay; only a draft can simply be thrown away.
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or obj.publication_status == PublicationStatus.DRAFT
+        return obj is None or services.deletion_refusal(incident=obj, actor=request.user) is None
 
     def get_readonly_fields(self, request: HttpRequest, obj: Incident | None = None) -> tuple:
         readonly = tuple(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm(services.REVIEW_PERMISSION):
+        if obj is not None and not status_allows_editing(request.user, obj):
+            # A published or withdrawn record keeps its content; its staff fields stay open.
+            return (*readonly, *(f for f in CONTENT_FIELDS if f not in readonly))
+        if not services.is_reviewer(request.user):
             # Publishing exact coordinates can endanger people there: a reviewer's decision.
             readonly += ("coordinates_public",)
         return readonly
 
-    def save_model(self, request: HttpRequest, obj: Incident, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        else:
-            # The form's clean() locked the row and found it unchanged; the next number is ours.
-            obj.version = form.locked_version + 1
-        # Four eyes: whoever last changed the content may not be the one who publishes it. A
-        # save that changed nothing makes nobody an editor (evidence links: save_related).
-        if not change or form.has_changed():
-            obj.last_edited_by = request.user
-        super().save_model(request, obj, form, change)
+    # -- Writes: every one a service call
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        if change and any(formset.has_changed() for formset in formsets):
-            Incident.objects.filter(pk=form.instance.pk).update(last_edited_by=request.user)
+    def lock(self, request: HttpRequest, obj: Incident) -> None:
+        Incident.objects.select_for_update().filter(pk=obj.pk).exists()
+
+    def write(self, request: HttpRequest, form, change: bool) -> Incident:
+        fields = [name for name in form.cleaned_data if name in services.EDITABLE_FIELDS]
+        if not change:
+            return services.incident_create(
+                actor=request.user, data={name: form.cleaned_data[name] for name in fields}
+            )
+        return services.incident_update(
+            incident=form.instance,
+            actor=request.user,
+            version=form.cleaned_data.get("version"),
+            data={name: form.cleaned_data[name] for name in fields if name in form.changed_data},
+        )
+
+    def erase(self, request: HttpRequest, obj: Incident) -> None:
+        services.incident_delete(incident=obj, actor=request.user)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        """Evidence links are added, changed and removed by the link services, one by one."""
+        is_sources = formset.model is IncidentSource
+        formset.save(commit=False)
+        try:
+            for link in formset.deleted_objects:
+                if is_sources:
+                    services.incident_source_remove(link=link, actor=request.user)
+                else:
+                    services.incident_testimony_remove(link=link, actor=request.user)
+            replaced = []
+            for link, changed in formset.changed_objects:
+                if {"source", "testimony"} & set(changed):
+                    # Another source or testimony picked on an existing row: the old link goes,
+                    # a new one comes (a link's two ends never change in place).
+                    replaced.append(link)
+                elif is_sources:
+                    services.incident_source_change(
+                        link=link, actor=request.user, role=link.role, note=link.note
+                    )
+                else:
+                    services.incident_testimony_change(
+                        link=link, actor=request.user, note=link.note
+                    )
+            for link in replaced:
+                if is_sources:
+                    services.incident_source_remove(link=link, actor=request.user)
+                else:
+                    services.incident_testimony_remove(link=link, actor=request.user)
+            for link in [*replaced, *formset.new_objects]:
+                if is_sources:
+                    services.incident_source_add(
+                        incident=form.instance,
+                        actor=request.user,
+                        source=link.source,
+                        role=link.role,
+                        note=link.note,
+                    )
+                else:
+                    services.incident_testimony_add(
+                        incident=form.instance,
+                        actor=request.user,
+                        testimony=link.testimony,
+                        note=link.note,
+                    )
+        except (ValidationError, Refused) as error:
+            raise RefusedOnSave(
+                " ".join(error.messages if isinstance(error, ValidationError) else [str(error)])
+            ) from error
 
     def change_view(
         self,
@@ -731,9 +774,9 @@ class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
             return None
         messages.error(
             request,
-            f"{_changed_after_you_opened(incident)}: it is now "
-            f"{incident.get_publication_status_display().lower()}. {_why_read_only(incident)} "
-            "Your changes were not saved.",
+            f"{services.changed_after_you_opened(incident)}: it is now "
+            f"{incident.get_publication_status_display().lower()}. "
+            f"{_why_read_only(incident, request.user)} Your changes were not saved.",
         )
         return HttpResponseRedirect(request.path)
 
@@ -782,9 +825,18 @@ class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
             and incident.duplicate_of_id is None
             and user.has_perm(transition.permission)
         ]
+        correction = (
+            services.open_correction(incident) if status == PublicationStatus.PUBLISHED else None
+        )
+        if correction is not None:
+            for action in actions:
+                if action["name"] == "correct":
+                    action["label"] = "Continue the correction"
         notes = []
-        if not self.has_change_permission(request, incident):
-            notes.append(_why_read_only(incident))
+        if not status_allows_editing(user, incident):
+            notes.append(_why_read_only(incident, user))
+            if self.has_change_permission(request, incident):
+                notes.append("Internal notes and the assignment can still be changed here.")
         elif status == PublicationStatus.IN_REVIEW:
             notes.append(
                 "Saving changes here makes you its last editor; another reviewer then has to "
@@ -792,10 +844,9 @@ class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
             )
         elif any(action["name"] == "submit" for action in actions):
             notes.append("Submitting sends what is saved: save your changes first.")
-        if any(action["name"] == "publish" for action in actions) and user.pk in (
-            incident.created_by_id,
-            incident.last_edited_by_id,
-        ):
+        if any(
+            action["name"] in ("publish", "republish") for action in actions
+        ) and services.is_own_work(actor=user, record=incident):
             notes.append(
                 "You created or last edited this incident, so another reviewer has to publish it "
                 "(four eyes)."
@@ -812,6 +863,12 @@ class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
             "duplicate_of": incident.duplicate_of,
             "duplicate_of_url": (
                 self._change_url(incident.duplicate_of) if incident.duplicate_of_id else ""
+            ),
+            "correction": correction,
+            "correction_url": (
+                reverse("admin:incidents_correction_change", args=[correction.pk])
+                if correction is not None
+                else ""
             ),
             "actions": actions,
             "notes": notes,
@@ -856,7 +913,7 @@ class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
                 else:
                     self.log_change(request, incident, done)
                     messages.success(request, done)
-                    return HttpResponseRedirect(change_url)
+                    return HttpResponseRedirect(form.next_url or change_url)
 
         context = {
             **self.admin_site.each_context(request),
@@ -910,9 +967,10 @@ class IncidentAdmin(HistoryAdminMixin, admin.ModelAdmin):
         return queues
 
 
-class LinkFollowsIncidentMixin:
-    """The separate admin of evidence links obeys the incident's editing rule too, so a link of
-    a published record cannot be added, changed or removed by the back door."""
+class LinkFollowsIncidentMixin(ServiceAdminMixin):
+    """The separate admin of evidence links obeys the incident's editing rule too (the link
+    services enforce it), so a link of a published record cannot be added, changed or removed by
+    the back door. An existing link keeps its two ends; only its role and note change."""
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)
@@ -922,6 +980,10 @@ class LinkFollowsIncidentMixin:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or status_allows_editing(request.user, obj.incident))
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else (*readonly, "incident", self.other_end)
+
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "incident":
             editable = [PublicationStatus.DRAFT]
@@ -930,7 +992,7 @@ class LinkFollowsIncidentMixin:
             kwargs["queryset"] = Incident.objects.filter(publication_status__in=editable)
             kwargs["error_messages"] = {
                 "invalid_choice": "Evidence can be linked only to a draft, or by a reviewer to an "
-                "incident in review: published and withdrawn records are read-only."
+                "incident in review: a published record changes through a correction."
             }
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -943,6 +1005,24 @@ class IncidentSourceAdmin(HistoryAdminMixin, LinkFollowsIncidentMixin, admin.Mod
     ordering = ("-id",)
     list_select_related = ("incident", "source")
     autocomplete_fields = ("incident", "source")
+    other_end = "source"
+
+    def write(self, request: HttpRequest, form, change: bool) -> IncidentSource:
+        data = form.cleaned_data
+        if change:
+            return services.incident_source_change(
+                link=form.instance, actor=request.user, role=data["role"], note=data["note"]
+            )
+        return services.incident_source_add(
+            incident=data["incident"],
+            actor=request.user,
+            source=data["source"],
+            role=data["role"],
+            note=data["note"],
+        )
+
+    def erase(self, request: HttpRequest, obj: IncidentSource) -> None:
+        services.incident_source_remove(link=obj, actor=request.user)
 
 
 @admin.register(IncidentTestimony)
@@ -953,7 +1033,28 @@ class IncidentTestimonyAdmin(HistoryAdminMixin, LinkFollowsIncidentMixin, admin.
     # A testimony's label includes its witness's code.
     list_select_related = ("incident", "testimony__witness")
     autocomplete_fields = ("incident", "testimony")
+    other_end = "testimony"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # __str__ of a link names both ends; the change and delete pages print it too.
         return super().get_queryset(request).select_related("incident", "testimony__witness")
+
+    def write(self, request: HttpRequest, form, change: bool) -> IncidentTestimony:
+        data = form.cleaned_data
+        if change:
+            return services.incident_testimony_change(
+                link=form.instance, actor=request.user, note=data["note"]
+            )
+        return services.incident_testimony_add(
+            incident=data["incident"],
+            actor=request.user,
+            testimony=data["testimony"],
+            note=data["note"],
+        )
+
+    def erase(self, request: HttpRequest, obj: IncidentTestimony) -> None:
+        services.incident_testimony_remove(link=obj, actor=request.user)
+
+
+# Corrections have pages of their own; importing the module registers them.
+from incidents import correction_admin  # noqa: E402, F401

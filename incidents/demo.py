@@ -9,9 +9,15 @@ The three real documents are public reports on executions of Ukrainian prisoners
 metadata only and never linked to a fictional incident, so the demo shows what real sources look
 like without putting words in their authors' mouths.
 
-The data is drawn from `random.Random(SEED)` in a fixed order, and every record is found again by a
-natural key (an incident's seed key in its internal notes, a fictional source's URL, a witness's
-code...), so running the seed again updates the same rows instead of adding new ones.
+The data is drawn from `random.Random(SEED)` in a fixed order, and every record has a natural key
+(an incident's seed key in its internal notes, a fictional source's URL, a witness's code...).
+`seed()` creates only the records that are missing, through the services and as the demo user who
+would have done the work: the analyst writes incidents and sources and links the evidence, the
+officer records witnesses and testimonies, the reviewer assesses, publishes, returns, withdraws,
+republishes and merges. So the history reads like real work, and its times are those of the run
+(the dates of the events are as planned). A record that exists is left exactly as it is, links
+included, even where it differs from these definitions: it may be somebody's work. Only `reset()`
+(`seed_demo --reset`) deletes anything, and only what the demo marks as its own.
 """
 
 from __future__ import annotations
@@ -19,17 +25,24 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import random
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+import pghistory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from core.errors import Refused
+from incidents import services
+from incidents.corrections import Proposal
 from incidents.models import (
     AttributionConfidence,
+    Correction,
+    CorrectionNote,
     DatePrecision,
     GeoPrecision,
     Incident,
@@ -43,8 +56,10 @@ from incidents.models import (
     VerificationStatus,
     VictimCategory,
 )
+from sources import services as source_services
 from sources.models import (
     Directness,
+    EvidenceFile,
     Reliability,
     RiskLevel,
     SourceDocument,
@@ -68,41 +83,15 @@ VER = VerificationStatus
 # (low, best, high) estimate of the number killed; best may be unknown when a range is.
 Killed = tuple[int | None, int | None, int | None]
 
-# (username, role shown in the login list, group added to if it exists, superuser)
+# (username, role shown in the login list, role group, superuser). The groups come from the roles
+# migration; a new demo user joins theirs, which is then the one place its role is defined.
 DEMO_USERS: list[tuple[str, str, str, bool]] = [
     ("analyst", "Analyst", "Analyst", False),
     ("reviewer", "Reviewer", "Reviewer", False),
     ("officer", "Witness officer", "Witness officer", False),
     ("admin", "Administrator (superuser)", "Administrator", True),
 ]
-# Used only where the role groups (created by the roles migration) are missing: staff then get
-# what they need on the user itself, so that the admin is usable from the first `make run`.
-_MODEL_PERMISSIONS = [
-    *(
-        f"{app}.{action}_{model}"
-        for app, model in [
-            ("incidents", "incident"),
-            ("incidents", "incidentsource"),
-            ("incidents", "incidenttestimony"),
-            ("sources", "sourcedocument"),
-            ("sources", "witness"),
-            ("sources", "testimony"),
-        ]
-        for action in ("add", "change", "view")
-    ),
-    "incidents.view_region",
-    "incidents.view_incidenttype",
-]
-USER_PERMISSIONS: dict[str, list[str]] = {
-    "analyst": _MODEL_PERMISSIONS,
-    "reviewer": [
-        *_MODEL_PERMISSIONS,
-        "incidents.review_incident",
-        "incidents.publish_incident",
-    ],
-    "officer": [*_MODEL_PERMISSIONS, "sources.view_witness_identity"],
-    "admin": [],
-}
+WITNESS_CODE_PREFIX = "W-DEMO"
 
 # (ISO code, weight): frontline oblasts, weighted towards the east.
 OBLASTS: list[tuple[str, int]] = [
@@ -114,8 +103,12 @@ OBLASTS: list[tuple[str, int]] = [
     ("UA-59", 14),  # Sumy
 ]
 
-# Publication and verification status of each fictional incident. Every status of both kinds
-# appears; published records are never unassessed, discounted ones never stay published.
+# Plan-only status: published, withdrawn while its accounts were re-examined, then republished.
+REPUBLISHED = "republished"
+
+# Where the workflow leaves each fictional incident: publication and verification status. Every
+# status of both kinds appears; published records are never unassessed, discounted ones never
+# stay published.
 STATUS_PLAN: list[tuple[str, str, int]] = [
     (PUB.PUBLISHED, VER.VERIFIED, 10),
     (PUB.PUBLISHED, VER.CREDIBLE, 7),
@@ -130,9 +123,9 @@ STATUS_PLAN: list[tuple[str, str, int]] = [
     (PUB.DRAFT, VER.SINGLE_SOURCE, 3),
     (PUB.DRAFT, VER.DISCOUNTED, 2),
     (PUB.WITHDRAWN, VER.DISCOUNTED, 2),
-    (PUB.WITHDRAWN, VER.CONTESTED, 1),
+    (REPUBLISHED, VER.CONTESTED, 1),
 ]
-# One more withdrawn record, merged into a published one: the same event entered twice.
+# One more record, published and then merged into a published one: the same event entered twice.
 DUPLICATE_STATUS = (PUB.WITHDRAWN, VER.CREDIBLE)
 
 INCIDENT_TYPES: list[tuple[str, int]] = [
@@ -200,9 +193,14 @@ WITHDRAWAL_REASONS: dict[str, str] = {
     ),
     VER.CONTESTED: (
         "Withdrawn while conflicting fictional accounts are re-examined; it will be republished "
-        "if they can be reconciled."
+        "once both have been checked again."
     ),
 }
+# The public note of the reviewer who put the contested record back, keeping the reason's promise.
+REPUBLICATION_NOTE = (
+    "Republished: both fictional accounts were checked again and are recorded side by side; the "
+    "record remains contested."
+)
 
 # Staff-only notes of a reviewer who sent an assessed record back to draft.
 REVIEW_COMMENTS: dict[str, str] = {
@@ -422,17 +420,37 @@ class TestimonySpec:
     witness_code: str
     taken_on: dt.date  # with the witness, the natural key
     fields: dict[str, Any]
+    # A reviewer marks the summary publishable (only ever for a consenting witness).
+    summary_is_public: bool = False
+
+
+@dataclass
+class CorrectionSpec:
+    """A correction the analyst proposes to a published incident, approved or left in review."""
+
+    changes: dict[str, Any]  # incident fields and their corrected values
+    note: str  # public once approved
+    approved: bool
 
 
 @dataclass
 class IncidentSpec:
+    """One fictional incident: what the analyst writes, and how far the workflow takes it."""
+
     key: str
-    fields: dict[str, Any]  # region, incident type and users are resolved by the writer
+    fields: dict[str, Any]  # content and staff notes; region and incident type come apart
     region_code: str
     type_slug: str
+    publication: str  # where the workflow leaves it
+    verification: str  # the reviewer's assessment; unassessed ones were never assessed
     sources: list[tuple[str, str]] = field(default_factory=list)  # (source URL, role)
     testimonies: list[tuple[str, dt.date]] = field(default_factory=list)
-    duplicate_of: str | None = None
+    coordinates_public: bool = False  # marked in review by a second reviewer
+    review_comment: str = ""  # returned to draft with it
+    withdrawal_reason: str = ""
+    republication_note: str = ""  # withdrawn, then republished with it
+    duplicate_of: str | None = None  # published, then merged into this one
+    correction: CorrectionSpec | None = None
 
 
 @dataclass
@@ -470,12 +488,15 @@ class _PlanBuilder:
         ]
         incidents.append(self._duplicate(len(incidents) + 1, incidents))
         self._roundup_reports(incidents)
+        self._exact_place(incidents)
+        self._corrections(incidents)
         return DemoPlan(incidents, self.sources, self.witnesses, self.testimonies)
 
     # Incidents
 
-    def _incident(self, number: int, publication: str, verification: str) -> IncidentSpec:
+    def _incident(self, number: int, route: str, verification: str) -> IncidentSpec:
         rng = self.rng
+        publication = PUB.PUBLISHED if route == REPUBLISHED else route
         iso = rng.choices([iso for iso, _ in OBLASTS], [w for _, w in OBLASTS])[0]
         oblast = self.oblasts[iso]
         at_oblast_level = rng.random() < 0.15
@@ -518,24 +539,28 @@ class _PlanBuilder:
             "killed_best": killed[1],
             "killed_high": killed[2],
             "victim_category": _victim_category(type_slug),
-            "verification_status": verification,
-            "verification_rationale": RATIONALES[verification],
-            "publication_status": publication,
-            "coordinates_public": False,
             **self._place(oblast, village, at_oblast_level),
             **self._wounded(type_slug),
             **self._attribution(),
         }
-        if fields["geo_precision"] == GeoPrecision.EXACT and publication == PUB.PUBLISHED:
-            fields["coordinates_public"] = rng.random() < 0.5
-        fields.update(self._workflow(publication, verification, date_end or date_start))
-
         spec = IncidentSpec(
             key=f"demo-incident-{number:02d}",
             fields=fields,
             region_code=region.code,
             type_slug=type_slug,
+            publication=publication,
+            verification=verification,
         )
+        if fields["geo_precision"] == GeoPrecision.EXACT and publication == PUB.PUBLISHED:
+            spec.coordinates_public = rng.random() < 0.5
+        # Only a reviewer sets a verification status, so an assessed draft went to review and
+        # was sent back with a comment.
+        if publication == PUB.DRAFT and verification != VER.UNASSESSED:
+            spec.review_comment = REVIEW_COMMENTS[verification]
+        if route in (PUB.WITHDRAWN, REPUBLISHED):
+            spec.withdrawal_reason = WITHDRAWAL_REASONS[verification]
+        if route == REPUBLISHED:
+            spec.republication_note = REPUBLICATION_NOTE
         self._evidence(spec, verification, source_place, date_end or date_start, publication)
         return spec
 
@@ -623,63 +648,28 @@ class _PlanBuilder:
             "attribution_confidence": confidence,
         }
 
-    def _workflow(self, publication: str, verification: str, last_day: dt.date) -> dict[str, Any]:
-        """The review history the record would have had, had it gone through the workflow."""
-        rng = self.rng
-        values: dict[str, Any] = {
-            "submitted_at": None,
-            "returned_at": None,
-            "review_comment": "",
-            "published_at": None,
-            "withdrawn_at": None,
-            "withdrawal_reason": "",
-        }
-        submitted = last_day + dt.timedelta(days=rng.randint(5, 40))
-        if publication in (PUB.PUBLISHED, PUB.WITHDRAWN):
-            values["submitted_at"] = _at(submitted, rng.randint(8 * 60, 18 * 60))
-            published = submitted + dt.timedelta(days=rng.randint(2, 60))
-            values["published_at"] = _at(published, rng.randint(8 * 60, 18 * 60))
-        if publication == PUB.WITHDRAWN:
-            withdrawn = values["published_at"].date() + dt.timedelta(days=rng.randint(10, 90))
-            values["withdrawn_at"] = _at(withdrawn, rng.randint(8 * 60, 18 * 60))
-            # A merged duplicate has none here: the writer words it with the survivor's id.
-            values["withdrawal_reason"] = WITHDRAWAL_REASONS.get(verification, "")
-        if publication == PUB.IN_REVIEW:
-            values["submitted_at"] = _at(submitted, rng.randint(8 * 60, 18 * 60))
-        # Only a reviewer sets a verification status, so an assessed draft went to review and
-        # was sent back with a comment.
-        if publication == PUB.DRAFT and verification != VER.UNASSESSED:
-            values["submitted_at"] = _at(submitted, rng.randint(8 * 60, 18 * 60))
-            returned = submitted + dt.timedelta(days=rng.randint(1, 14))
-            values["returned_at"] = _at(returned, rng.randint(8 * 60, 18 * 60))
-            values["review_comment"] = REVIEW_COMMENTS[verification]
-        return values
-
     def _duplicate(self, number: int, incidents: list[IncidentSpec]) -> IncidentSpec:
         """The same event entered twice: a withdrawn copy of a published, verified record."""
         original = next(
             spec
             for spec in incidents
-            if spec.fields["publication_status"] == PUB.PUBLISHED
-            and spec.fields["verification_status"] == VER.VERIFIED
+            if spec.publication == PUB.PUBLISHED
+            and spec.verification == VER.VERIFIED
+            and not spec.republication_note
         )
         publication, verification = DUPLICATE_STATUS
         fields = dict(original.fields)
-        fields.update(
-            internal_notes=f"{INCIDENT_KEY_PREFIX}demo-incident-{number:02d}. {FICTIONAL} "
-            f"Duplicate of demo-incident-{original.key[-2:]}; safe to delete.",
-            verification_status=verification,
-            verification_rationale=RATIONALES[verification],
-            publication_status=publication,
-            coordinates_public=False,
+        fields["internal_notes"] = (
+            f"{INCIDENT_KEY_PREFIX}demo-incident-{number:02d}. {FICTIONAL} "
+            f"Duplicate of demo-incident-{original.key[-2:]}; safe to delete."
         )
-        last_day = fields["date_end"] or fields["date_start"]
-        fields.update(self._workflow(publication, verification, last_day))
         spec = IncidentSpec(
             key=f"demo-incident-{number:02d}",
             fields=fields,
             region_code=original.region_code,
             type_slug=original.type_slug,
+            publication=publication,
+            verification=verification,
             duplicate_of=original.key,
         )
         # The copy cites the same first source as the original, as duplicates usually do.
@@ -781,10 +771,58 @@ class _PlanBuilder:
                     if (
                         spec.duplicate_of is None
                         and start <= spec.fields["date_start"] <= end
-                        and spec.fields["verification_status"]
-                        in (VER.CREDIBLE, VER.VERIFIED, VER.ACKNOWLEDGED)
+                        and spec.verification in (VER.CREDIBLE, VER.VERIFIED, VER.ACKNOWLEDGED)
                     ):
                         spec.sources.append((url, SourceRole.MENTIONS))
+
+    # One example each of public coordinates and of corrections
+
+    @staticmethod
+    def _examples(incidents: list[IncidentSpec]) -> list[IncidentSpec]:
+        """Published records that serve no other example yet (republication, merge, public
+        coordinates), so that each example shows one thing."""
+        survivors = {spec.duplicate_of for spec in incidents}
+        return [
+            spec
+            for spec in incidents
+            if spec.publication == PUB.PUBLISHED
+            and not spec.republication_note
+            and not spec.coordinates_public
+            and spec.key not in survivors
+        ]
+
+    def _exact_place(self, incidents: list[IncidentSpec]) -> None:
+        """One published record is placed exactly, and shows its coordinates to the public."""
+        spec = next(
+            s for s in self._examples(incidents) if s.fields["geo_precision"] != GeoPrecision.OBLAST
+        )
+        spec.fields["geo_precision"] = GeoPrecision.EXACT
+        spec.coordinates_public = True
+
+    def _corrections(self, incidents: list[IncidentSpec]) -> None:
+        """One published record gets an approved correction, another one waiting in review."""
+        candidates = self._examples(incidents)
+        counted = next(s for s in candidates if s.fields["killed_best"] is not None)
+        high = counted.fields["killed_high"]
+        counted.correction = CorrectionSpec(
+            changes={"killed_high": high + 1},
+            note=f"The upper estimate of the number killed was raised from {_number(high)} to "
+            f"{_number(high + 1)} after a further fictional video was reviewed.",
+            approved=True,
+        )
+        dated = next(
+            s
+            for s in candidates
+            if s is not counted
+            and s.fields["date_precision"] == DatePrecision.DAY
+            and s.fields["date_end"] is None
+        )
+        dated.correction = CorrectionSpec(
+            changes={"date_end": dated.fields["date_start"] + dt.timedelta(days=1)},
+            note="The date was widened to two days: a second fictional account places the event "
+            "on the following day.",
+            approved=False,
+        )
 
     # Witnesses and testimonies
 
@@ -795,7 +833,7 @@ class _PlanBuilder:
             consent_publish = rng.random() < 0.6
             witnesses.append(
                 WitnessSpec(
-                    code=f"W-DEMO{number:02d}",
+                    code=f"{WITNESS_CODE_PREFIX}{number:02d}",
                     fields={
                         "role": role,
                         "full_name": f"Fictional Person {number:02d}",
@@ -843,9 +881,8 @@ class _PlanBuilder:
                 "public_summary": f"{FICTIONAL} {_a(role).capitalize()} "
                 + ("described " if directness == Directness.DIRECT else "heard of ")
                 + f"{event}.",
-                "summary_is_public": witness.fields["consent_publish_anonymised"]
-                and rng.random() < 0.7,
             },
+            summary_is_public=witness.fields["consent_publish_anonymised"] and rng.random() < 0.7,
         )
         self.testimonies.append(spec)
         return spec
@@ -951,322 +988,611 @@ def build_plan() -> DemoPlan:
     return _PlanBuilder(oblasts).build()
 
 
-# Writing
+# Finding the demo's records again
 
 
-@dataclass
-class Tally:
-    """How many records of one kind the seed holds, and what this run did to them."""
+class DemoError(Exception):
+    """The demo cannot be written or reset now; the message says which step failed and why."""
 
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
 
-    def add(self, created: bool, updated: bool) -> None:
-        self.total += 1
-        self.created += created
-        self.updated += updated
+# Each record is found by how the demo created it, which nobody can edit: the history keeps, for
+# every record, the row as it was inserted and the command that inserted it. So a user may change
+# anything of a demo record (its internal notes, a URL, a date) and it is still the same demo
+# record, never written a second time; and a record a user made is never taken for the demo's,
+# however much it looks like one.
+SEED_COMMAND = "seed_demo"
+
+
+def _as_created(model: type[models.Model], *fields: str) -> list[dict[str, Any]]:
+    """The demo's records of `model` that still exist, with `fields` as the demo wrote them."""
+    return list(
+        model.pgh_event_model.objects.filter(
+            pgh_label="insert",
+            pgh_context__metadata__command=SEED_COMMAND,
+            pgh_obj_id__in=model.objects.values("pk"),
+        )
+        .order_by("pgh_id")
+        .values("pgh_obj_id", *fields)
+    )
+
+
+def _keyed(rows: list[tuple[Any, int]]) -> dict[Any, int]:
+    """Key -> pk; should a key appear twice, the older record is the demo's."""
+    found: dict[Any, int] = {}
+    for key, pk in rows:
+        if key is not None:
+            found.setdefault(key, pk)
+    return found
+
+
+def _incident_keys() -> dict[str, int]:
+    """'demo-incident-07' -> pk, from the seed key the demo wrote into the internal notes."""
+    prefix = f"{INCIDENT_KEY_PREFIX}demo-incident-"
+    return _keyed(
+        [
+            (_seed_key(row["internal_notes"]), row["pgh_obj_id"])
+            for row in _as_created(Incident, "internal_notes")
+            if row["internal_notes"].startswith(prefix)
+        ]
+    )
+
+
+def _real_key(publisher: str, title: str) -> str | None:
+    for document in REAL_DOCUMENTS:
+        if (document["publisher"], document["title"]) == (publisher, title):
+            return f"{publisher}: {title}"
+    return None
+
+
+def _source_keys() -> dict[str, int]:
+    """A fictional source's URL, or a real document's publisher and title -> pk."""
+    return _keyed(
+        [
+            (
+                row["url"]
+                if row["url"].startswith(f"{FICTIONAL_URL}/")
+                else _real_key(row["publisher"], row["title"]),
+                row["pgh_obj_id"],
+            )
+            for row in _as_created(SourceDocument, "url", "publisher", "title")
+        ]
+    )
+
+
+def _witness_keys() -> dict[str, int]:
+    return _keyed([(row["code"], row["pgh_obj_id"]) for row in _as_created(Witness, "code")])
+
+
+def _testimony_keys() -> dict[tuple[str, dt.date], int]:
+    """(witness code, day taken) -> pk."""
+    codes = dict(Witness.objects.values_list("pk", "code"))
+    return _keyed(
+        [
+            ((codes.get(row["witness"]), row["taken_on"]), row["pgh_obj_id"])
+            for row in _as_created(Testimony, "witness", "taken_on")
+        ]
+    )
+
+
+def demo_incidents() -> models.QuerySet[Incident]:
+    """The incidents the demo created (see above)."""
+    return Incident.objects.filter(pk__in=list(_incident_keys().values()))
+
+
+def demo_sources() -> models.QuerySet[SourceDocument]:
+    """The fictional sources and the real documents the demo created."""
+    return SourceDocument.objects.filter(pk__in=list(_source_keys().values()))
+
+
+def demo_witnesses() -> models.QuerySet[Witness]:
+    return Witness.objects.filter(pk__in=list(_witness_keys().values()))
+
+
+def demo_testimonies() -> models.QuerySet[Testimony]:
+    return Testimony.objects.filter(pk__in=list(_testimony_keys().values()))
+
+
+def _seed_key(internal_notes: str) -> str:
+    """'demo-incident-07' from 'Demo seed key: demo-incident-07. Fictional demo record...'"""
+    return internal_notes.removeprefix(INCIDENT_KEY_PREFIX).split(".", 1)[0]
+
+
+# Writing: only what is missing, through the services
+
+KINDS = (
+    "users",
+    "incidents",
+    "sources",
+    "witnesses",
+    "testimonies",
+    "incident-source links",
+    "incident-testimony links",
+    "corrections",
+)
 
 
 @dataclass
 class SeedResult:
-    tallies: dict[str, Tally]
+    """How many records of each kind the demo holds now, and how many this run created."""
+
+    existing: dict[str, int]
+    created: dict[str, int]
     published: int
     real_documents: int
 
 
-def _upsert(
-    model: type[models.Model], find: dict[str, Any], values: dict[str, Any], *, clean: bool = True
-) -> tuple[Any, bool, bool]:
-    """Find a record by its natural key and bring it in line with `values`, writing only changes.
-
-    Returns (record, created, updated). Unchanged records are not saved at all: a second run must
-    not bump `updated_at`, which partners use to sync incrementally, nor add history events or
-    re-encrypt witness fields for nothing. Field validation catches a mistake in the demo
-    definitions early; the database checks uniqueness and its constraints itself.
-    """
-    record = model.objects.filter(**find).order_by("pk").first()
-    if record is None:
-        record = model(**values)
-        if clean:
-            _validate(record)
-        record.save()
-        return record, True, False
-    changed = []
-    for name, value in values.items():
-        model_field = model._meta.get_field(name)
-        if model_field.many_to_one:
-            current = getattr(record, model_field.attname)
-            wanted = value.pk if value is not None else None
-        else:
-            current = getattr(record, name)
-            wanted = value
-        if current != wanted:
-            setattr(record, name, value)
-            changed.append(name)
-    if changed:
-        if clean:
-            _validate(record)
-        if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-            changed.append("updated_at")
-        record.save(update_fields=changed)
-    return record, False, bool(changed)
-
-
-def _validate(record: models.Model) -> None:
-    # Related records were just read or written by the seed, so checking that they exist would
-    # only cost a query per key.
-    relations = [f.name for f in record._meta.concrete_fields if f.many_to_one]
-    record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
-
-
-def _permissions(names: Iterable[str]) -> list[Permission]:
-    names = list(names)
-    found = []
-    for name in names:
-        app_label, codename = name.split(".")
-        found.extend(
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        )
-    if len(found) != len(names):
-        missing = sorted(set(names) - {f"{p.content_type.app_label}.{p.codename}" for p in found})
-        raise LookupError(f"Permissions missing (run migrate first?): {', '.join(missing)}")
-    return found
-
-
-def seed_users(password: str, tally: Tally) -> dict[str, AbstractUser]:
+def seed_users(password: str, created: dict[str, int]) -> dict[str, AbstractUser]:
+    """The demo logins. A missing one is created in its role group; each gets `password`."""
     user_model = get_user_model()
     users: dict[str, AbstractUser] = {}
     for username, role, group_name, superuser in DEMO_USERS:
-        user, created, updated = _upsert(
-            user_model,
-            {"username": username},
-            {
-                "username": username,
-                "first_name": "Demo",
-                "last_name": role.split(" (")[0],
-                "email": f"{username}@example.org",
-                "is_staff": True,
-                "is_superuser": superuser,
-                "is_active": True,
-            },
-            # The password is set below; a new user has none yet, which full_clean would refuse.
-            clean=False,
-        )
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            group = Group.objects.filter(name=group_name).first()
+            if group is None:
+                raise DemoError(
+                    f"The role group {group_name!r} is missing: run `manage.py migrate` first."
+                )
+            user = user_model.objects.create_user(
+                username=username,
+                password=password,
+                email=f"{username}@example.org",
+                first_name="Demo",
+                last_name=role.split(" (")[0],
+                is_staff=True,
+                is_superuser=superuser,
+            )
+            user.groups.add(group)
+            created["users"] += 1
         # Checking first avoids a new hash (and a write) on every run; a changed DEMO_PASSWORD
         # still takes effect.
-        if not user.has_usable_password() or not user.check_password(password):
+        elif not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
-            updated = updated or not created
-        # A role is defined in one place: its group once the roles migration has created it,
-        # otherwise (before it) permissions on the user, so the admin is usable either way.
-        group = Group.objects.filter(name=group_name).first()
-        granted = _permissions(USER_PERMISSIONS[username])
-        if group is not None:
-            user.groups.add(group)
-            user.user_permissions.remove(*granted)
-        else:
-            user.user_permissions.add(*granted)
-        tally.add(created, updated)
         users[username] = user
     return users
 
 
-def _prune(
-    plan: DemoPlan,
-    incidents: dict[str, Incident],
-    sources: dict[str, SourceDocument],
-    testimonies: dict[tuple[str, dt.date], Testimony],
-    tallies: dict[str, Tally],
-) -> None:
-    """Delete demo records and links that the current definitions no longer contain.
+T = TypeVar("T")
 
-    Only records the seed itself marks (an incident's seed key, a URL under the fictional
-    domain, a W-DEMO witness) are touched, and sources or testimonies only once nothing links
-    to them, so that editing the definitions never leaves stale demo evidence behind.
-    """
-    wanted_sources = {
-        (incidents[spec.key].pk, sources[url].pk)
-        for spec in plan.incidents
-        for url, _ in spec.sources
-    }
-    wanted_testimonies = {
-        (incidents[spec.key].pk, testimonies[key].pk)
-        for spec in plan.incidents
-        for key in spec.testimonies
-    }
-    demo_incidents = [incident.pk for incident in incidents.values()]
-    for link_model, other, wanted, tally in (
-        (IncidentSource, "source_id", wanted_sources, "incident-source links"),
-        (IncidentTestimony, "testimony_id", wanted_testimonies, "incident-testimony links"),
-    ):
-        links = link_model.objects.filter(incident__in=demo_incidents)
-        stale = [
-            pk
-            for pk, incident_id, other_id in links.values_list("pk", "incident_id", other)
-            if (incident_id, other_id) not in wanted
-        ]
-        if stale:
-            link_model.objects.filter(pk__in=stale).delete()
-            tallies[tally].deleted += len(stale)
 
-    stale_incidents = Incident.objects.filter(
-        internal_notes__startswith=f"{INCIDENT_KEY_PREFIX}demo-incident-"
-    ).exclude(pk__in=[i.pk for i in incidents.values()])
-    # Duplicates point at the record they copy (PROTECT), so they go first.
-    for incident in [
-        *stale_incidents.filter(duplicate_of__isnull=False),
-        *stale_incidents.filter(duplicate_of__isnull=True),
-    ]:
-        incident.delete()
-        tallies["incidents"].deleted += 1
+class _Writer:
+    """Creates the missing demo records one service call at a time, each as the demo user who
+    would have made it, and counts what it created."""
 
-    planned_urls = [spec.url for spec in plan.sources]
-    deleted = (
-        SourceDocument.objects.filter(url__startswith=f"{FICTIONAL_URL}/")
-        .exclude(url__in=planned_urls)
-        .filter(incident_links__isnull=True, files__isnull=True)
-        .delete()[1]
-    )
-    tallies["sources"].deleted += deleted.get(SourceDocument._meta.label, 0)
-    planned_testimonies = {(spec.witness_code, spec.taken_on) for spec in plan.testimonies}
-    demo_testimonies = Testimony.objects.filter(
-        witness__code__startswith="W-DEMO", incident_links__isnull=True, files__isnull=True
-    ).select_related("witness")
-    for testimony in demo_testimonies:
-        if (testimony.witness.code, testimony.taken_on) not in planned_testimonies:
-            testimony.delete()
-            tallies["testimonies"].deleted += 1
-    deleted = (
-        Witness.objects.filter(code__startswith="W-DEMO", testimonies__isnull=True)
-        .exclude(code__in=[spec.code for spec in plan.witnesses])
-        .delete()[1]
-    )
-    tallies["witnesses"].deleted += deleted.get(Witness._meta.label, 0)
+    def __init__(self, users: dict[str, AbstractUser], created: dict[str, int]) -> None:
+        self.analyst = users["analyst"]
+        self.reviewer = users["reviewer"]
+        self.officer = users["officer"]
+        self.admin = users["admin"]
+        self.created = created
+
+    def _do(self, actor: AbstractUser, what: str, service: Callable[..., T], **arguments) -> T:
+        # A history context of its own for every step: pghistory keeps one set of metadata per
+        # context, so only then does the history say who took each step.
+        with pghistory.context(command="seed_demo", user=actor.pk):
+            try:
+                return service(actor=actor, **arguments)
+            except (Refused, ValidationError) as error:
+                reason = str(error) if isinstance(error, Refused) else " ".join(error.messages)
+                raise DemoError(
+                    f"The demo could not {what} as {actor.get_username()}: {reason} "
+                    "(`seed_demo --reset` rebuilds the demo from scratch)"
+                ) from error
+
+    def sources(self, plan: DemoPlan) -> dict[str, SourceDocument]:
+        keys = _source_keys()
+        existing = SourceDocument.objects.in_bulk(list(keys.values()))
+        found = {key: existing[pk] for key, pk in keys.items()}
+        for spec in plan.sources:
+            if spec.url not in found:
+                found[spec.url] = self._do(
+                    self.analyst,
+                    f"add the source {spec.url}",
+                    source_services.source_create,
+                    data=spec.fields,
+                )
+                self.created["sources"] += 1
+        for document in REAL_DOCUMENTS:
+            if _real_key(document["publisher"], document["title"]) not in found:
+                self._do(
+                    self.analyst,
+                    f"add the document {document['title']!r}",
+                    source_services.source_create,
+                    data={"is_public": True, **document},
+                )
+                self.created["sources"] += 1
+        return found
+
+    def witnesses(self, plan: DemoPlan) -> dict[str, Witness]:
+        keys = _witness_keys()
+        existing = Witness.objects.in_bulk(list(keys.values()))
+        found = {code: existing[pk] for code, pk in keys.items()}
+        for spec in plan.witnesses:
+            if spec.code not in found:
+                found[spec.code] = self._do(
+                    self.officer,
+                    f"record the witness {spec.code}",
+                    source_services.witness_create,
+                    data={"code": spec.code, **spec.fields},
+                )
+                self.created["witnesses"] += 1
+        return found
+
+    def testimonies(
+        self, plan: DemoPlan, witnesses: dict[str, Witness]
+    ) -> dict[tuple[str, dt.date], Testimony]:
+        keys = _testimony_keys()
+        existing = Testimony.objects.in_bulk(list(keys.values()))
+        found = {key: existing[pk] for key, pk in keys.items()}
+        for spec in plan.testimonies:
+            key = (spec.witness_code, spec.taken_on)
+            if key in found:
+                continue
+            witness = witnesses[spec.witness_code]
+            testimony = self._do(
+                self.officer,
+                f"record a testimony of {spec.witness_code}",
+                source_services.testimony_create,
+                data={
+                    "witness": witness,
+                    "taken_on": spec.taken_on,
+                    "interviewer": self.officer,
+                    **spec.fields,
+                },
+            )
+            # Marked before any published incident rests on it: afterwards the mark would change
+            # a public record, which takes a correction. Consent as the witness gives it now.
+            if spec.summary_is_public and witness.consent_publish_anonymised:
+                testimony = self._do(
+                    self.reviewer,
+                    f"mark the summary of {testimony.public_id} publishable",
+                    source_services.testimony_update,
+                    testimony=testimony,
+                    data={"summary_is_public": True},
+                )
+            found[key] = testimony
+            self.created["testimonies"] += 1
+        return found
+
+    def incidents(
+        self,
+        plan: DemoPlan,
+        sources: dict[str, SourceDocument],
+        testimonies: dict[tuple[str, dt.date], Testimony],
+    ) -> None:
+        keys = _incident_keys()
+        existing = Incident.objects.in_bulk(list(keys.values()))
+        found = {key: existing[pk] for key, pk in keys.items()}
+        missing = [spec for spec in plan.incidents if spec.key not in found]
+        regions = Region.objects.in_bulk([spec.region_code for spec in missing], field_name="code")
+        types = IncidentType.objects.in_bulk(field_name="slug")
+        # In plan order, so that a duplicate's survivor is there before it.
+        for spec in missing:
+            found[spec.key] = self.incident(
+                spec,
+                region=regions[spec.region_code],
+                incident_type=types[spec.type_slug],
+                sources=sources,
+                testimonies=testimonies,
+                survivor=found.get(spec.duplicate_of or ""),
+            )
+
+    def incident(
+        self,
+        spec: IncidentSpec,
+        *,
+        region: Region,
+        incident_type: IncidentType,
+        sources: dict[str, SourceDocument],
+        testimonies: dict[tuple[str, dt.date], Testimony],
+        survivor: Incident | None,
+    ) -> Incident:
+        """Write one incident and take it as far through the workflow as the plan says."""
+        analyst, reviewer, key = self.analyst, self.reviewer, spec.key
+        incident = self._do(
+            analyst,
+            f"write {key}",
+            services.incident_create,
+            data={
+                **spec.fields,
+                "region": region,
+                "incident_type": incident_type,
+                "assigned_to": {PUB.DRAFT: analyst, PUB.IN_REVIEW: reviewer}.get(spec.publication),
+            },
+        )
+        self.created["incidents"] += 1
+        for url, role in spec.sources:
+            self._do(
+                analyst,
+                f"cite {url} in {key}",
+                services.incident_source_add,
+                incident=incident,
+                source=sources[url],
+                role=role,
+                note="",
+            )
+            self.created["incident-source links"] += 1
+        for testimony_key in spec.testimonies:
+            self._do(
+                analyst,
+                f"link a testimony of {testimony_key[0]} to {key}",
+                services.incident_testimony_add,
+                incident=incident,
+                testimony=testimonies[testimony_key],
+                note="",
+            )
+            self.created["incident-testimony links"] += 1
+        if spec.publication == PUB.DRAFT and not spec.review_comment:
+            return incident
+
+        incident = self._do(analyst, f"submit {key}", services.incident_submit, incident=incident)
+        if spec.verification != VER.UNASSESSED:
+            incident = self._do(
+                reviewer,
+                f"assess {key}",
+                services.incident_assess,
+                incident=incident,
+                verification_status=spec.verification,
+                rationale=RATIONALES[spec.verification],
+            )
+        if spec.review_comment:
+            return self._do(
+                reviewer,
+                f"return {key} to draft",
+                services.incident_return_to_draft,
+                incident=incident,
+                comment=spec.review_comment,
+            )
+        if spec.publication == PUB.IN_REVIEW:
+            return incident
+
+        if spec.coordinates_public:
+            # Showing exact coordinates is a reviewer's decision. A second one (the admin) takes
+            # it, so that the reviewer who publishes is not the record's last editor.
+            incident = self._do(
+                self.admin,
+                f"mark the coordinates of {key} public",
+                services.incident_update,
+                incident=incident,
+                version=incident.version,
+                data={"coordinates_public": True},
+            )
+        incident = self._do(
+            reviewer, f"publish {key}", services.incident_publish, incident=incident
+        )
+        if spec.correction is not None:
+            self.correction(incident, spec.key, spec.correction)
+        if spec.withdrawal_reason:
+            incident = self._do(
+                reviewer,
+                f"withdraw {key}",
+                services.incident_withdraw,
+                incident=incident,
+                reason=spec.withdrawal_reason,
+            )
+        if spec.republication_note:
+            incident = self._do(
+                reviewer,
+                f"republish {key}",
+                services.incident_republish,
+                incident=incident,
+                note=spec.republication_note,
+            )
+        if survivor is not None:
+            self._do(
+                reviewer,
+                f"merge {key} into {spec.duplicate_of}",
+                services.incident_merge,
+                duplicate=incident,
+                survivor=survivor,
+            )
+        return incident
+
+    def correction(self, incident: Incident, key: str, spec: CorrectionSpec) -> None:
+        """The analyst proposes a correction; the reviewer approves it, or it waits in review."""
+        correction = self._do(
+            self.analyst,
+            f"propose a correction of {key}",
+            services.correction_start,
+            incident=incident,
+        )
+        correction = self._do(
+            self.analyst,
+            f"write the correction of {key}",
+            services.correction_save,
+            correction=correction,
+            version=correction.version,
+            proposal=Proposal(incident=dict(spec.changes)),
+            note=spec.note,
+        )
+        correction = self._do(
+            self.analyst,
+            f"submit the correction of {key}",
+            services.correction_submit,
+            correction=correction,
+        )
+        if spec.approved:
+            self._do(
+                self.reviewer,
+                f"approve the correction of {key}",
+                services.correction_approve,
+                correction=correction,
+            )
+        self.created["corrections"] += 1
 
 
 @transaction.atomic
 def seed(*, password: str) -> SeedResult:
-    """Create or refresh the demo users, the fictional records and the three real documents."""
-    tallies = {
-        name: Tally()
-        for name in (
-            "users",
-            "incidents",
-            "sources",
-            "witnesses",
-            "testimonies",
-            "incident-source links",
-            "incident-testimony links",
-        )
-    }
-    users = seed_users(password, tallies["users"])
-    analyst, reviewer, officer = users["analyst"], users["reviewer"], users["officer"]
+    """Create the demo users and whichever demo records are missing; change no record that exists.
+
+    Call it outside any `pghistory.context`: each step opens its own, naming the demo user who
+    takes it (nested contexts would merge into one).
+    """
+    created = dict.fromkeys(KINDS, 0)
+    writer = _Writer(seed_users(password, created), created)
     plan = build_plan()
+    sources = writer.sources(plan)
+    testimonies = writer.testimonies(plan, writer.witnesses(plan))
+    writer.incidents(plan, sources, testimonies)
 
-    sources: dict[str, SourceDocument] = {}
-    for spec in plan.sources:
-        source, created, updated = _upsert(
-            SourceDocument, {"url": spec.url}, {**spec.fields, "created_by": analyst}
-        )
-        sources[spec.url] = source
-        tallies["sources"].add(created, updated)
-    for document in REAL_DOCUMENTS:
-        values = {
-            "archive_url": "",
-            "accessed_at": None,
-            "origin_note": "",
-            "is_public": True,
-            "created_by": analyst,
-            **document,
-        }
-        _, created, updated = _upsert(
-            SourceDocument,
-            {"publisher": document["publisher"], "title": document["title"]},
-            values,
-        )
-        tallies["sources"].add(created, updated)
-
-    witnesses: dict[str, Witness] = {}
-    for spec in plan.witnesses:
-        witness, created, updated = _upsert(
-            Witness,
-            {"code": spec.code},
-            {"code": spec.code, **spec.fields, "created_by": officer},
-        )
-        witnesses[spec.code] = witness
-        tallies["witnesses"].add(created, updated)
-
-    testimonies: dict[tuple[str, dt.date], Testimony] = {}
-    for spec in plan.testimonies:
-        witness = witnesses[spec.witness_code]
-        testimony, created, updated = _upsert(
-            Testimony,
-            {"witness": witness, "taken_on": spec.taken_on},
-            {
-                "witness": witness,
-                "taken_on": spec.taken_on,
-                "interviewer": officer,
-                "created_by": officer,
-                **spec.fields,
-            },
-        )
-        testimonies[(spec.witness_code, spec.taken_on)] = testimony
-        tallies["testimonies"].add(created, updated)
-
-    regions = {
-        r.code: r for r in Region.objects.filter(code__in={s.region_code for s in plan.incidents})
+    incidents = demo_incidents()
+    existing = {
+        "users": get_user_model()
+        .objects.filter(username__in=[username for username, *_ in DEMO_USERS])
+        .count(),
+        "incidents": incidents.count(),
+        "sources": demo_sources().count(),
+        "witnesses": demo_witnesses().count(),
+        "testimonies": demo_testimonies().count(),
+        "incident-source links": IncidentSource.objects.filter(incident__in=incidents).count(),
+        "incident-testimony links": IncidentTestimony.objects.filter(
+            incident__in=incidents
+        ).count(),
+        "corrections": Correction.objects.filter(incident__in=incidents).count(),
     }
-    types = {t.slug: t for t in IncidentType.objects.all()}
-    incidents: dict[str, Incident] = {}
-    for spec in plan.incidents:
-        status = spec.fields["publication_status"]
-        values = {
-            **spec.fields,
-            "region": regions[spec.region_code],
-            "incident_type": types[spec.type_slug],
-            # The analyst wrote every record and the reviewer assessed every one that has a
-            # status, so the four-eyes rule holds if the reviewer publishes one in review.
-            "created_by": analyst,
-            "last_edited_by": analyst,
-            "assigned_to": {PUB.DRAFT: analyst, PUB.IN_REVIEW: reviewer}.get(status),
-            "reviewed_by": (
-                None if spec.fields["verification_status"] == VER.UNASSESSED else reviewer
-            ),
-            "duplicate_of": None,
-        }
-        if spec.duplicate_of:
-            survivor = incidents[spec.duplicate_of]
-            values["duplicate_of"] = survivor
-            # Worded as incident_merge words it, with the id the survivor got in this database.
-            values["withdrawal_reason"] = (
-                f"Merged into {survivor.public_id}, which records the same fictional event."
-            )
-        incident, created, updated = _upsert(
-            Incident, {"internal_notes__startswith": f"{INCIDENT_KEY_PREFIX}{spec.key}."}, values
+    return SeedResult(
+        existing=existing,
+        created=created,
+        published=incidents.published().count(),
+        real_documents=sum(1 for key in _source_keys() if not key.startswith(f"{FICTIONAL_URL}/")),
+    )
+
+
+# Reset: the one place the demo deletes
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What `seed_demo --reset` would delete now, and the demo records it has to leave, with why."""
+
+    counts: dict[str, int]
+    incident_ids: tuple[str, ...]  # public ids of the incidents it deletes
+    kept: tuple[str, ...]  # "SRC-…: an evidence file is attached, …"
+    pks: dict[str, frozenset[int]]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.counts.values())
+
+
+def planned_deletion() -> Deletion:
+    """The demo's own records (see the finders above), less those something else still needs:
+    a record with an evidence file (files are never deleted: a trigger refuses it), and one that
+    a record staying behind points at. Keeping one record can keep those it points at, so the
+    rules are applied until nothing more changes."""
+    incidents = dict(demo_incidents().values_list("pk", "public_id"))
+    sources = dict(demo_sources().values_list("pk", "public_id"))
+    testimonies = dict(demo_testimonies().values_list("pk", "public_id"))
+    witnesses = dict(demo_witnesses().values_list("pk", "code"))
+    demo = set(incidents)
+    kept: dict[str, str] = {}
+
+    for records, column in ((sources, "source"), (testimonies, "testimony")):
+        filed = EvidenceFile.objects.filter(**{f"{column}__in": list(records)})
+        for pk in filed.values_list(column, flat=True):
+            if pk in records:
+                kept[records.pop(pk)] = "an evidence file is attached, and files are never deleted"
+
+    merged = list(
+        Incident.objects.filter(duplicate_of__in=list(incidents)).values_list(
+            "pk", "public_id", "duplicate_of"
         )
-        incidents[spec.key] = incident
-        tallies["incidents"].add(created, updated)
+    )
+    cited = list(
+        IncidentSource.objects.filter(source__in=list(sources)).values_list(
+            "incident", "incident__public_id", "source"
+        )
+    )
+    linked = list(
+        IncidentTestimony.objects.filter(testimony__in=list(testimonies)).values_list(
+            "incident", "incident__public_id", "testimony"
+        )
+    )
+    noted = list(
+        CorrectionNote.objects.filter(correction__incident__in=list(incidents))
+        .exclude(incident=models.F("correction__incident"))
+        .values_list("incident", "incident__public_id", "correction__incident")
+    )
+    owned = list(
+        Testimony.objects.filter(witness__in=list(witnesses)).values_list(
+            "public_id", "pk", "witness"
+        )
+    )
 
-        for url, role in spec.sources:
-            source = sources[url]
-            _, created, updated = _upsert(
-                IncidentSource,
-                {"incident": incident, "source": source},
-                {"incident": incident, "source": source, "role": role},
-            )
-            tallies["incident-source links"].add(created, updated)
-        for key in spec.testimonies:
-            testimony = testimonies[key]
-            _, created, updated = _upsert(
-                IncidentTestimony,
-                {"incident": incident, "testimony": testimony},
-                {"incident": incident, "testimony": testimony},
-            )
-            tallies["incident-testimony links"].add(created, updated)
+    def staying(incident: int, public_id: str) -> str | None:
+        """'INC-…, which is not demo data' when that incident stays, else None."""
+        if incident in incidents:
+            return None
+        return f"{public_id}, which {'is kept' if incident in demo else 'is not demo data'}"
 
-    _prune(plan, incidents, sources, testimonies, tallies)
-    published = sum(s.fields["publication_status"] == PUB.PUBLISHED for s in plan.incidents)
-    return SeedResult(tallies=tallies, published=published, real_documents=len(REAL_DOCUMENTS))
+    changed = True
+    while changed:
+        changed = False
+        for records, references, why in (
+            (incidents, merged, "{}, was merged into it"),
+            (incidents, noted, "the public correction log of {}, cites its correction"),
+            (sources, cited, "{}, cites it"),
+            (testimonies, linked, "{}, rests on it"),
+        ):
+            for incident, public_id, target in references:
+                who = staying(incident, public_id)
+                if who and target in records:
+                    kept[records.pop(target)] = why.format(who)
+                    changed = True
+        for public_id, testimony, witness in owned:
+            if witness in witnesses and testimony not in testimonies:
+                kept[witnesses.pop(witness)] = f"its testimony {public_id} is kept"
+                changed = True
+
+    counts = {
+        "incidents": len(incidents),
+        "incident-source links": IncidentSource.objects.filter(
+            incident__in=list(incidents)
+        ).count(),
+        "incident-testimony links": IncidentTestimony.objects.filter(
+            incident__in=list(incidents)
+        ).count(),
+        "corrections": Correction.objects.filter(incident__in=list(incidents)).count(),
+        "correction notes": CorrectionNote.objects.filter(incident__in=list(incidents)).count(),
+        "sources": len(sources),
+        "witnesses": len(witnesses),
+        "testimonies": len(testimonies),
+    }
+    return Deletion(
+        counts=counts,
+        incident_ids=tuple(sorted(incidents.values())),
+        kept=tuple(f"{label}: {why}" for label, why in sorted(kept.items())),
+        pks={
+            "incidents": frozenset(incidents),
+            "sources": frozenset(sources),
+            "testimonies": frozenset(testimonies),
+            "witnesses": frozenset(witnesses),
+        },
+    )
+
+
+@transaction.atomic
+def reset(*, listed: Deletion) -> None:
+    """Delete what `planned_deletion()` listed, provided that is still what it would delete.
+
+    With the ORM, on purpose outside the services: no service deletes what was public, and none
+    should. This is the one exception, for fictional records on a development machine (the
+    command refuses to run in production); the history triggers still record every deletion.
+    """
+    if planned_deletion() != listed:
+        raise DemoError(
+            "The demo data changed after it was listed, so nothing was deleted; run "
+            "`seed_demo --reset` again to see the new list."
+        )
+    incidents = listed.pks["incidents"]
+    with pghistory.context(command="seed_demo --reset"):
+        # Notes point at their corrections and duplicates at their survivors (both PROTECT), so
+        # they go first; evidence links go with their incident.
+        CorrectionNote.objects.filter(incident__in=incidents).delete()
+        Correction.objects.filter(incident__in=incidents).delete()
+        Incident.objects.filter(pk__in=incidents, duplicate_of__isnull=False).delete()
+        Incident.objects.filter(pk__in=incidents).delete()
+        SourceDocument.objects.filter(pk__in=listed.pks["sources"]).delete()
+        Testimony.objects.filter(pk__in=listed.pks["testimonies"]).delete()
+        Witness.objects.filter(pk__in=listed.pks["witnesses"]).delete()

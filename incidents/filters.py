@@ -21,7 +21,7 @@ from incidents.models import Incident, IncidentType, Region, VerificationStatus
 ORDERINGS = {
     "-date": ("-date_start", "-id"),
     "date": ("date_start", "id"),
-    "updated_at": ("updated_at", "id"),
+    "updated_at": ("public_updated_at", "id"),
 }
 DEFAULT_ORDERING = "-date"
 
@@ -177,7 +177,7 @@ class IncidentFilterSet(django_filters.FilterSet):
         return queryset.filter(date_start__lte=value)
 
     def filter_updated_since(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset.filter(updated_at__gte=as_utc(value))
+        return queryset.filter(public_updated_at__gte=as_utc(value))
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -4,6 +4,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -338,7 +339,17 @@ class Incident(models.Model):
     # people editing at once cannot overwrite each other unnoticed.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Any save: what staff see as "last touched".
     updated_at = models.DateTimeField(auto_now=True)
+    # Only when what the public sees of the incident changes (publication, correction, a safety
+    # removal, a change to a source or testimony it shows, withdrawal): partners sync on it, and
+    # the public record says "last updated" by it. Staff-only edits leave it alone.
+    public_updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When what the public sees of this incident last changed.",
+    )
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -364,9 +375,10 @@ class Incident(models.Model):
             models.Index(
                 fields=["publication_status", "date_start", "id"], name="incident_pub_date_idx"
             ),
-            # Partners' incremental sync: ?updated_since= ordered by updated_at.
+            # Partners' incremental sync: ?updated_since= ordered by the public change time.
             models.Index(
-                fields=["publication_status", "updated_at", "id"], name="incident_pub_updated_idx"
+                fields=["publication_status", "public_updated_at", "id"],
+                name="incident_pub_updated_idx",
             ),
             # ?verification_status= and the headline counts by status.
             models.Index(
@@ -414,6 +426,13 @@ class Incident(models.Model):
                 | Q(published_at__isnull=False),
                 name="incident_published_has_time",
             ),
+            # Sync pages by the public change time: a published record without one would be
+            # invisible to ?updated_since=.
+            models.CheckConstraint(
+                condition=~Q(publication_status=PublicationStatus.PUBLISHED)
+                | Q(public_updated_at__isnull=False),
+                name="incident_published_has_public_time",
+            ),
             # Public lists page by date: an undated published record would break the cursor.
             models.CheckConstraint(
                 condition=~Q(publication_status=PublicationStatus.PUBLISHED)
@@ -439,6 +458,31 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.title}"
+
+    def clean(self) -> None:
+        # The database constraints hold the order of the figures; this says it in words, on the
+        # field, before a form reaches them.
+        errors = {}
+        for what, (low, best, high) in FIGURES.items():
+            values = [getattr(self, name) for name in (low, best, high)]
+            words = ("lowest figure", "best estimate", "highest figure")
+            for a, b in ((0, 1), (1, 2), (0, 2)):
+                if values[a] is not None and values[b] is not None and values[a] > values[b]:
+                    name = (low, best, high)[a]
+                    errors.setdefault(
+                        name,
+                        f"The {words[a]} {what} ({values[a]}) is above the {words[b]} "
+                        f"({values[b]}).",
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+
+# (low, best, high) fields of each estimated figure, by what they count.
+FIGURES = {
+    "killed": ("killed_low", "killed_best", "killed_high"),
+    "wounded": ("wounded_low", "wounded_best", "wounded_high"),
+}
 
 
 class SourceRole(models.TextChoices):
@@ -488,3 +532,128 @@ class IncidentTestimony(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident.public_id} ← {self.testimony.public_id}"
+
+
+class CorrectionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPLIED = "applied", "Applied"
+    DISCARDED = "discarded", "Discarded"
+
+
+OPEN_CORRECTION_STATUSES = (CorrectionStatus.DRAFT, CorrectionStatus.IN_REVIEW)
+
+
+@track_changes
+class Correction(models.Model):
+    """A proposed change to a published incident, applied only once a second person approves it.
+
+    `changes` holds what the proposal changes, each value with the one it replaces, in the shape
+    `incidents.services.Proposal` reads and writes; only public and evidence fields, never
+    witness data.
+    """
+
+    Status = CorrectionStatus
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="corrections")
+    status = models.CharField(
+        max_length=10,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.DRAFT,
+        editable=False,
+    )
+    changes = models.JSONField(default=dict, blank=True, editable=False)
+    note = models.TextField(
+        "public note",
+        blank=True,
+        help_text="Public, once approved: one sentence a reader understands, e.g. “The number "
+        "killed was corrected from three to four after a second video was geolocated.”",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    review_comment = models.TextField(
+        blank=True, editable=False, help_text="Staff only: what the reviewer asked to change."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    returned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            one_of("correction", "status", CorrectionStatus),
+            # Two open proposals for one record would each be checked against a record the other
+            # is about to change.
+            models.UniqueConstraint(
+                fields=["incident"],
+                condition=Q(status__in=OPEN_CORRECTION_STATUSES),
+                name="correction_one_open_per_incident",
+            ),
+        ]
+        indexes = [
+            # The reviewers' queue: corrections in review, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="correction_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.incident.public_id} ({self.get_status_display().lower()})"
+
+
+class CorrectionNoteKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction")
+    REMOVAL = "removal", _("Removal")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    REPUBLICATION = "republication", _("Republication")
+
+
+class CorrectionNote(models.Model):
+    """One line of an incident's public correction log: when its public record changed, and why.
+
+    Written by the services only: an approved correction, a safety removal (a neutral sentence,
+    never the removed text), a withdrawal or a republication. A note is never rewritten.
+    """
+
+    Kind = CorrectionNoteKind
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=15, choices=CorrectionNoteKind.choices)
+    text = models.TextField()
+    noted_at = models.DateTimeField()
+    # RESTRICT, not PROTECT: deleting an incident (a demo reset) takes its notes and its
+    # corrections with it, but a correction alone cannot vanish from under a note.
+    correction = models.ForeignKey(
+        Correction, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["incident", "noted_at", "id"]
+        indexes = [
+            # The notes of a page of incidents, in order: WHERE incident_id IN (...).
+            models.Index(fields=["incident", "noted_at"], name="correction_note_incident_idx"),
+        ]
+        constraints = [
+            one_of("correction_note", "kind", CorrectionNoteKind),
+            models.CheckConstraint(condition=~Q(text=""), name="correction_note_has_text"),
+        ]
+        triggers = [
+            # What the public was told stays as it was told.
+            pgtrigger.Protect(name="correction_note_never_rewritten", operation=pgtrigger.Update),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.incident_id} at {self.noted_at:%Y-%m-%d}"

@@ -15,6 +15,7 @@ from django.db.models import CharField, Count, F, Func, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from incidents.models import (
+    CorrectionNote,
     GeoPrecision,
     Incident,
     IncidentSource,
@@ -59,7 +60,8 @@ PUBLIC_FIELDS = (
     "verification_status",
     "verification_rationale",
     "published_at",
-    "updated_at",
+    # Shown as `updated_at`: the last change of what the public sees, not of the row.
+    "public_updated_at",
 )
 PUBLIC_RELATED = {
     "type_slug": F("incident_type__slug"),
@@ -160,23 +162,43 @@ def _public_testimonies(incident_ids: list[int]) -> dict[int, list[dict[str, Any
     return by_incident
 
 
+def _public_corrections(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each incident's public correction log, oldest first."""
+    by_incident: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    notes = (
+        CorrectionNote.objects.filter(incident_id__in=incident_ids)
+        .order_by("incident_id", "noted_at", "id")
+        .values("incident_id", "noted_at", "kind", note=F("text"))
+    )
+    for note in notes:
+        incident_id = note.pop("incident_id")
+        by_incident[incident_id].append(note)
+    return by_incident
+
+
 def public_incident_documents(
     rows: list[dict[str, Any]], *, site_url: str = ""
 ) -> list[dict[str, Any]]:
-    """Public incident documents for a page of rows from `public_incident_rows`: three queries."""
+    """Public incident documents for a page of rows from `public_incident_rows`: four queries."""
     ids = [row["id"] for row in rows]
     sources = _public_sources(ids)
     testimonies = _public_testimonies(ids)
+    corrections = _public_corrections(ids)
     oblasts = _oblasts() if rows else {}
     return [
         _document(
-            row, sources.get(row["id"], []), testimonies.get(row["id"], []), oblasts, site_url
+            row,
+            sources.get(row["id"], []),
+            testimonies.get(row["id"], []),
+            corrections.get(row["id"], []),
+            oblasts,
+            site_url,
         )
         for row in rows
     ]
 
 
-def _document(row, sources, testimonies, oblasts, site_url) -> dict[str, Any]:
+def _document(row, sources, testimonies, corrections, oblasts, site_url) -> dict[str, Any]:
     latitude, longitude = public_coordinates(
         row["latitude"], row["longitude"], row["geo_precision"], row["coordinates_public"]
     )
@@ -222,9 +244,10 @@ def _document(row, sources, testimonies, oblasts, site_url) -> dict[str, Any]:
         "verification_status": row["verification_status"],
         "verification_rationale": row["verification_rationale"],
         "published_at": row["published_at"],
-        "updated_at": row["updated_at"],
+        "updated_at": row["public_updated_at"],
         "sources": sources,
         "testimonies": testimonies,
+        "corrections": corrections,
     }
 
 
@@ -297,10 +320,14 @@ def _oblast_code_expression():
 
 
 def withdrawn_incidents(since=None) -> QuerySet[Incident]:
-    """Incidents that were public once and are no longer: withdrawn, or merged into another."""
+    """Incidents that were public once and are no longer: withdrawn, or merged into another.
+
+    `since` selects the entries that changed since then: a withdrawal, and a merged duplicate
+    whose survivor became public (or stopped being so), which changes its `replaced_by`.
+    """
     queryset = Incident.objects.filter(
         publication_status=PublicationStatus.WITHDRAWN, published_at__isnull=False
     )
     if since is not None:
-        queryset = queryset.filter(withdrawn_at__gte=since)
+        queryset = queryset.filter(public_updated_at__gte=since)
     return queryset

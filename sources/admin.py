@@ -5,6 +5,8 @@ Two rules shape this module. Witness identities and statements are shown only to
 they are neither rendered nor writable, and they are never listed, searched or filtered on.
 Evidence files are private and immutable: the admin shows their metadata, never the stored path or
 a link to the file, and uploads (with hashing and a custody record) come with the upload service.
+Every save and deletion is a call to `sources.services`, which also keeps what published incidents
+show of a source or testimony from changing without a correction.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.admin_history import HistoryAdminMixin
+from core.admin_services import ServiceAdminMixin
 from sources import filetypes, services
 from sources.models import CustodyEvent, EvidenceFile, SourceDocument, Testimony, Witness
 
@@ -158,8 +161,14 @@ class EvidenceFileInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("uploaded_by")
 
 
+def _form_data(form, change: bool) -> dict:
+    """What the form sets: on a change page only the fields the user changed."""
+    names = form.changed_data if change else form.cleaned_data
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class SourceDocumentAdmin(HistoryAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = (
         "public_id",
         "title",
@@ -190,14 +199,25 @@ class SourceDocumentAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def evidence_upload(self, obj: SourceDocument | None) -> str:
         return _upload_link("source", obj)
 
-    def save_model(self, request: HttpRequest, obj: SourceDocument, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def has_delete_permission(self, request: HttpRequest, obj: SourceDocument | None = None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return (
+            obj is None or services.source_deletion_refusal(source=obj, actor=request.user) is None
+        )
+
+    def write(self, request: HttpRequest, form, change: bool) -> SourceDocument:
+        data = _form_data(form, change)
+        if change:
+            return services.source_update(source=form.instance, actor=request.user, data=data)
+        return services.source_create(actor=request.user, data=data)
+
+    def erase(self, request: HttpRequest, obj: SourceDocument) -> None:
+        services.source_delete(source=obj, actor=request.user)
 
 
 @admin.register(Witness)
-class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, admin.ModelAdmin):
+class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, ServiceAdminMixin, admin.ModelAdmin):
     # Nothing that could identify the person: no identity field is listed, searched or filtered.
     list_display = (
         "code",
@@ -244,14 +264,21 @@ class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, admin.ModelAdmin)
         # Testimonies, notes and partners cite the pseudonym; renaming it would orphan those.
         return readonly if obj is None else ("code", *readonly)
 
-    def save_model(self, request: HttpRequest, obj: Witness, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def has_delete_permission(self, request: HttpRequest, obj: Witness | None = None) -> bool:
+        # Testimonies and partners cite the pseudonym; a witness record is never deleted here.
+        return False
+
+    def write(self, request: HttpRequest, form, change: bool) -> Witness:
+        data = _form_data(form, change)
+        if change:
+            return services.witness_update(witness=form.instance, actor=request.user, data=data)
+        return services.witness_create(actor=request.user, data=data)
 
 
 @admin.register(Testimony)
-class TestimonyAdmin(HistoryAdminMixin, IdentityRestrictedMixin, admin.ModelAdmin):
+class TestimonyAdmin(
+    HistoryAdminMixin, IdentityRestrictedMixin, ServiceAdminMixin, admin.ModelAdmin
+):
     list_display = ("public_id", "witness", "taken_on", "mode", "directness", "summary_is_public")
     list_filter = ("mode", "directness", "language", "summary_is_public")
     search_fields = ("public_id", "witness__code")
@@ -285,10 +312,15 @@ class TestimonyAdmin(HistoryAdminMixin, IdentityRestrictedMixin, admin.ModelAdmi
         # __str__ shows the witness's code: the autocomplete on incidents lists many at once.
         return super().get_queryset(request).select_related("witness")
 
-    def save_model(self, request: HttpRequest, obj: Testimony, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def has_delete_permission(self, request: HttpRequest, obj: Testimony | None = None) -> bool:
+        # Incidents rest on testimonies and their files are evidence: never deleted here.
+        return False
+
+    def write(self, request: HttpRequest, form, change: bool) -> Testimony:
+        data = _form_data(form, change)
+        if change:
+            return services.testimony_update(testimony=form.instance, actor=request.user, data=data)
+        return services.testimony_create(actor=request.user, data=data)
 
 
 class CustodyEventInline(ReadOnlyInline):

@@ -1,21 +1,47 @@
-"""Writes for evidence files: upload, download and integrity checks, each on the custody record."""
+"""Every write to sources, witnesses, testimonies and evidence files goes through these functions.
+
+Records that published incidents show keep what the public sees of them: a change to a cited
+public source's title, or to a shown testimony summary, is refused here and made through a
+correction of the incident (`incidents.services`). Removals for someone's safety are the
+exception: hiding a source, unpublishing a summary or withdrawing consent takes effect at once,
+and is recorded as a change of every published incident it affects, with a neutral public note.
+Evidence files are hashed as they stream in, and each upload, download and check is on their
+chain of custody.
+
+One command writes these tables without them: `rotate_encryption_keys` re-encrypts the stored
+ciphertext of identities and statements under a new key, in place. It changes no value anyone
+reads, so no rule here applies to it.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
+from core.errors import Refused
+from incidents import services as incident_services
+from incidents.corrections import attname, current_value, plain, same
+from incidents.models import CorrectionNoteKind
 from sources import filetypes
-from sources.models import CustodyAction, CustodyEvent, EvidenceFile, SourceDocument, Testimony
+from sources.models import (
+    CustodyAction,
+    CustodyEvent,
+    EvidenceFile,
+    SourceDocument,
+    Testimony,
+    Witness,
+)
 
 CHUNK_SIZE = 1024 * 1024
 
@@ -163,3 +189,230 @@ def evidence_file_open_for_download(*, evidence: EvidenceFile, actor: AbstractBa
         observed_sha256=check.observed_sha256,
     )
     return evidence.file.storage.open(evidence.file.name, "rb")
+
+
+# --- Sources, witnesses and testimonies --------------------------------------------------------
+
+IDENTITY_PERMISSION = "sources.view_witness_identity"
+WITNESS_IDENTITY_FIELDS = ("full_name", "contact", "identity_notes")
+STATEMENT_FIELDS = ("statement",)
+
+
+def _require(actor: AbstractBaseUser, permission: str, doing: str) -> None:
+    if not actor.has_perm(permission):
+        raise Refused(f"You do not have permission to {doing}.")
+
+
+def _require_identity(actor: AbstractBaseUser, data: Mapping[str, Any], restricted) -> None:
+    # Whoever may not read an identity or a statement may not write one either.
+    if set(data) & set(restricted) and not actor.has_perm(IDENTITY_PERMISSION):
+        raise Refused("Only witness officers may record identities and statements.")
+
+
+def _apply(record: models.Model, data: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for name, value in data.items():
+        if not same(current_value(record, name), plain(value)):
+            setattr(record, attname(type(record), name), plain(value))
+            changed.append(name)
+    return changed
+
+
+def _cited_refusal(what: str, incident_ids: list[int]) -> Refused:
+    ids = incident_services.public_ids(incident_ids)
+    return Refused(
+        f"{what} is shown with published incident {ids}: what the public sees of it changes only "
+        "through a correction, which a second person reviews. Open the incident and use "
+        "“Propose a correction”."
+    )
+
+
+@transaction.atomic
+def source_create(*, actor: AbstractBaseUser, data: Mapping[str, Any]) -> SourceDocument:
+    """A new source document. Nothing cites it yet, so nothing public changes."""
+    _require(actor, "sources.add_sourcedocument", "add sources")
+    source = SourceDocument(created_by=actor)
+    _apply(source, data)
+    source.full_clean()
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_update(
+    *, source: SourceDocument, actor: AbstractBaseUser, data: Mapping[str, Any]
+) -> SourceDocument:
+    """Change a source. Hiding one that published incidents cite is a safety removal; any other
+    change to what they show of it is refused (it takes a correction)."""
+    _require(actor, "sources.change_sourcedocument", "change sources")
+    source = SourceDocument.objects.select_for_update().get(pk=source.pk)
+    before = incident_services.source_view(source)
+    changed = _apply(source, data)
+    source.full_clean()
+    after = incident_services.source_view(source)
+    citing = incident_services.published_citing([source.pk]) if before != after else []
+    if citing and after is not None:
+        raise _cited_refusal(source.public_id, citing)
+    source.save(update_fields=[*changed, "updated_at"])
+    if citing:
+        incident_services.record_public_change(
+            incident_ids=citing,
+            kind=CorrectionNoteKind.REMOVAL,
+            text=incident_services.SOURCE_REMOVED,
+        )
+    return source
+
+
+def source_deletion_refusal(*, source: SourceDocument, actor: AbstractBaseUser) -> str | None:
+    """Why `actor` may not delete the source; None for a stray one nothing depends on."""
+    if not actor.has_perm("sources.delete_sourcedocument"):
+        return "You do not have permission to delete sources."
+    if source.incident_links.exists():
+        return f"{source.public_id} is cited by an incident; remove it from the incident first."
+    if source.files.exists():
+        return f"{source.public_id} holds evidence files, which are never deleted."
+    if source.is_public:
+        return f"{source.public_id} is public (listed in the API), and nothing public is deleted."
+    return None
+
+
+@transaction.atomic
+def source_delete(*, source: SourceDocument, actor: AbstractBaseUser) -> None:
+    """Delete a stray source: cited by nothing, with no file, not public. History keeps it."""
+    source = SourceDocument.objects.select_for_update().get(pk=source.pk)
+    refusal = source_deletion_refusal(source=source, actor=actor)
+    if refusal:
+        raise Refused(refusal)
+    source.delete()
+
+
+@transaction.atomic
+def witness_create(*, actor: AbstractBaseUser, data: Mapping[str, Any]) -> Witness:
+    _require(actor, "sources.add_witness", "add witnesses")
+    _require_identity(actor, {k: v for k, v in data.items() if v}, WITNESS_IDENTITY_FIELDS)
+    witness = Witness(created_by=actor)
+    _apply(witness, data)
+    witness.full_clean()
+    witness.save()
+    return witness
+
+
+@transaction.atomic
+def witness_update(
+    *, witness: Witness, actor: AbstractBaseUser, data: Mapping[str, Any]
+) -> Witness:
+    """Change a witness. Withdrawn consent to publication takes effect at once: the summaries
+    of their testimonies are unpublished, which is recorded on every published incident that
+    showed one, never with the summary itself."""
+    _require(actor, "sources.change_witness", "change witnesses")
+    witness = Witness.objects.select_for_update().get(pk=witness.pk)
+    if "code" in data and data["code"] != witness.code:
+        raise ValidationError(
+            {"code": "The pseudonym is fixed: testimonies, notes and partners cite it."}
+        )
+    changed_identity = [
+        name
+        for name in WITNESS_IDENTITY_FIELDS
+        if name in data and data[name] != getattr(witness, name)
+    ]
+    _require_identity(actor, dict.fromkeys(changed_identity), WITNESS_IDENTITY_FIELDS)
+    consent_before = witness.consent_publish_anonymised
+    changed = _apply(witness, data)
+    witness.full_clean()
+    consent_after = witness.consent_publish_anonymised
+    testimonies = list(Testimony.objects.select_for_update().filter(witness=witness))
+    if consent_after and not consent_before:
+        # Marks are cleared whenever consent goes, so a new consent publishes nothing by itself.
+        shown = [t.pk for t in testimonies if incident_services.testimony_view(t, consent=True)]
+        linking = incident_services.published_linking(shown)
+        if linking:
+            raise _cited_refusal(f"A summary of witness {witness.code}", linking)
+    witness.save(update_fields=[*changed, "updated_at"])
+    if consent_before and not consent_after:
+        shown = [t.pk for t in testimonies if incident_services.testimony_view(t, consent=True)]
+        Testimony.objects.filter(witness=witness, summary_is_public=True).update(
+            summary_is_public=False, updated_at=timezone.now()
+        )
+        incident_services.record_public_change(
+            incident_ids=incident_services.published_linking(shown),
+            kind=CorrectionNoteKind.REMOVAL,
+            text=incident_services.SUMMARY_REMOVED,
+        )
+    return witness
+
+
+def _check_summary_mark(actor: AbstractBaseUser, testimony: Testimony, witness: Witness) -> None:
+    if not actor.has_perm(incident_services.REVIEW_PERMISSION):
+        raise ValidationError(
+            {
+                "summary_is_public": "Only a reviewer may mark a summary publishable, after "
+                "checking that it cannot identify the witness."
+            }
+        )
+    if not witness.consent_publish_anonymised:
+        raise ValidationError(
+            {
+                "summary_is_public": f"Witness {witness.code} has not agreed to the publication "
+                "of an anonymised summary."
+            }
+        )
+
+
+def _check_interviewer(testimony: Testimony) -> None:
+    # Checked when it is set: someone who has since left keeps their place on old testimonies.
+    interviewer = testimony.interviewer
+    if interviewer is not None and not (interviewer.is_active and interviewer.is_staff):
+        raise ValidationError({"interviewer": "The interviewer must be an active member of staff."})
+
+
+@transaction.atomic
+def testimony_create(*, actor: AbstractBaseUser, data: Mapping[str, Any]) -> Testimony:
+    _require(actor, "sources.add_testimony", "add testimonies")
+    _require_identity(actor, {k: v for k, v in data.items() if v}, STATEMENT_FIELDS)
+    testimony = Testimony(created_by=actor)
+    _apply(testimony, data)
+    testimony.full_clean()
+    _check_interviewer(testimony)
+    if testimony.summary_is_public:
+        _check_summary_mark(actor, testimony, testimony.witness)
+    testimony.save()
+    return testimony
+
+
+@transaction.atomic
+def testimony_update(
+    *, testimony: Testimony, actor: AbstractBaseUser, data: Mapping[str, Any]
+) -> Testimony:
+    """Change a testimony. Unpublishing its summary takes effect at once and is recorded on the
+    published incidents that showed it; any other change to a shown summary takes a correction."""
+    _require(actor, "sources.change_testimony", "change testimonies")
+    testimony = (
+        Testimony.objects.select_for_update(of=("self",))
+        .select_related("witness")
+        .get(pk=testimony.pk)
+    )
+    if "statement" in data and data["statement"] != testimony.statement:
+        _require_identity(actor, {"statement": True}, STATEMENT_FIELDS)
+    before = incident_services.testimony_view(
+        testimony, consent=testimony.witness.consent_publish_anonymised
+    )
+    marked = testimony.summary_is_public
+    changed = _apply(testimony, data)
+    testimony.full_clean()
+    if "interviewer" in changed:
+        _check_interviewer(testimony)
+    witness = Witness.objects.get(pk=testimony.witness_id)
+    if testimony.summary_is_public and not marked:
+        _check_summary_mark(actor, testimony, witness)
+    after = incident_services.testimony_view(testimony, consent=witness.consent_publish_anonymised)
+    linking = incident_services.published_linking([testimony.pk]) if before != after else []
+    if linking and after is not None:
+        raise _cited_refusal(f"The summary of {testimony.public_id}", linking)
+    testimony.save(update_fields=[*changed, "updated_at"])
+    if linking:
+        incident_services.record_public_change(
+            incident_ids=linking,
+            kind=CorrectionNoteKind.REMOVAL,
+            text=incident_services.SUMMARY_REMOVED,
+        )
+    return testimony

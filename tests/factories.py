@@ -33,8 +33,12 @@ def make_published_incident(**fields: Any) -> Incident:
     fields.setdefault("summary", "What happened, in neutral words.")
     fields.setdefault("verification_status", VerificationStatus.CREDIBLE)
     fields.setdefault("verification_rationale", "Two independent sources.")
+    now = timezone.now()
     incident = make_incident(
-        publication_status=PublicationStatus.PUBLISHED, published_at=timezone.now(), **fields
+        publication_status=PublicationStatus.PUBLISHED,
+        published_at=now,
+        public_updated_at=now,
+        **fields,
     )
     source = SourceDocument.objects.create(kind="media-report", title="Report", is_public=True)
     IncidentSource.objects.create(incident=incident, source=source)

@@ -27,6 +27,7 @@ from core.api import PublicCursorPagination
 from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet
 from incidents.models import (
     AttributionConfidence,
+    CorrectionNoteKind,
     DatePrecision,
     GeoPrecision,
     RegionLevel,
@@ -128,6 +129,18 @@ class TestimonySummarySerializer(serializers.Serializer):
     summary = serializers.CharField()
 
 
+class CorrectionEntrySerializer(serializers.Serializer):
+    """One line of the record's public correction log."""
+
+    noted_at = serializers.DateTimeField(help_text="When the public record changed.")
+    kind = serializers.ChoiceField(
+        choices=CorrectionNoteKind.choices,
+        help_text="correction (reviewed by a second person), removal (made at once for "
+        "someone's safety; it never says what was removed), withdrawal, or republication.",
+    )
+    note = serializers.CharField(help_text="What changed, in one sentence.")
+
+
 class IncidentSerializer(serializers.Serializer):
     """A published incident, with its public sources and anonymised testimony summaries."""
 
@@ -174,10 +187,15 @@ class IncidentSerializer(serializers.Serializer):
     )
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField(
-        help_text="Last change of the record; use it with ?updated_since= for incremental sync."
+        help_text="Last change of what the public sees of the record (its fields, its sources' "
+        "and testimonies' public fields, corrections, removals); use it with ?updated_since= "
+        "for incremental sync."
     )
     sources = CitedSourceSerializer(many=True)
     testimonies = TestimonySummarySerializer(many=True)
+    corrections = CorrectionEntrySerializer(
+        many=True, help_text="The record's public correction log, oldest first."
+    )
 
 
 class GeoJSONPointSerializer(serializers.Serializer):
@@ -295,7 +313,9 @@ class WithdrawnEntrySerializer(serializers.Serializer):
     withdrawn_at = serializers.DateTimeField()
     reason = serializers.CharField(help_text="The public reason for the withdrawal.")
     replaced_by = serializers.CharField(
-        allow_null=True, help_text="For a merged duplicate, the public id of the record kept."
+        allow_null=True,
+        help_text="For a merged duplicate, the public id of the record kept, once that record "
+        "is published (null until then).",
     )
 
 
@@ -420,8 +440,9 @@ FORMAT = OpenApiParameter(
 SINCE = OpenApiParameter(
     "since",
     OpenApiTypes.DATETIME,
-    description="Only records withdrawn at or after this time (ISO 8601); use the time your "
-    "previous sync started.",
+    description="Only entries that changed at or after this time (ISO 8601): withdrawn then, "
+    "or a merged duplicate whose `replaced_by` changed then. Use the time your previous sync "
+    "started, less a minute.",
     examples=[OpenApiExample("Since a sync started", value="2025-01-31T00:00:00Z")],
 )
 IF_NONE_MATCH = OpenApiParameter(

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import template
 from django.db.models import TextChoices
 
-from incidents.models import GeoPrecision, SourceRole, VerificationStatus, VictimCategory
+from incidents.models import (
+    CorrectionNoteKind,
+    GeoPrecision,
+    SourceRole,
+    VerificationStatus,
+    VictimCategory,
+)
 from sources.models import Directness, SourceKind
 
 register = template.Library()
@@ -43,3 +49,8 @@ def geo_precision_label(value: str) -> str:
 @register.filter
 def victim_category_label(value: str) -> str:
     return _label(VictimCategory, value)
+
+
+@register.filter
+def correction_kind_label(value: str) -> str:
+    return _label(CorrectionNoteKind, value)

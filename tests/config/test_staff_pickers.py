@@ -13,7 +13,10 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_staff
+from sources.models import Testimony
+from sources.services import witness_create
+from tests.factories import make_incident, make_staff
+from tests.incidents.test_admin_bypasses import Browser
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +127,39 @@ def test_other_autocompletes_keep_their_normal_permission_check(alice, dave):
     assert answered.status_code == 200
     assert "Bakhmutskyi raion" in [row["text"].split(" (")[0] for row in answered.json()["results"]]
     assert pick(dave, region, "Bakhmut").status_code == 403
+
+
+def test_a_crafted_request_cannot_give_a_field_to_someone_outside_the_staff(
+    alice, former_and_outside_accounts
+):
+    # The pickers never offer them; the services refuse them all the same.
+    ivan, nina = User.objects.get(username="ivan"), User.objects.get(username="nina")
+    draft = make_incident(created_by=alice, last_edited_by=alice)
+    alices = Browser(alice)
+    incident_page = alices.get(reverse("admin:incidents_incident_change", args=[draft.pk]))
+    testimony_page = alices.get(reverse("admin:sources_testimony_add"))
+    witness = witness_create(actor=alice, data={"role": "eyewitness"})
+
+    assigned = alices.submit(
+        incident_page.form(id="incident_form"), {"assigned_to": nina.pk}, button="Save"
+    )
+    interviewed = alices.submit(
+        testimony_page.form(id="testimony_form"),
+        {
+            "witness": witness.pk,
+            "taken_on": "2025-01-10",
+            "directness": "direct",
+            "interviewer": ivan.pk,
+        },
+        button="Save",
+    )
+
+    assert assigned.field_errors("assigned_to") == [
+        "Assign the record to an active member of staff."
+    ]
+    assert interviewed.field_errors("interviewer") == [
+        "The interviewer must be an active member of staff."
+    ]
+    draft.refresh_from_db()
+    assert draft.assigned_to is None
+    assert not Testimony.objects.exists()

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from incidents.models import (
+    Correction,
     Incident,
     IncidentSource,
     IncidentType,
@@ -250,6 +251,43 @@ def test_withdrawing_without_a_reason_shows_the_form_again_with_the_error(bob):
     assert incident.publication_status == PublicationStatus.PUBLISHED
 
 
+def test_a_reviewer_republishes_a_withdrawn_record_with_a_public_note(bob):
+    incident = make_published_incident()
+    client = as_user(bob)
+    client.post(step_url(incident, "withdraw"), {"reason": "The date was in doubt."}, follow=True)
+    assert Client().get(f"/incidents/{incident.public_id}/").status_code == 410
+
+    response = client.post(
+        step_url(incident, "republish"),
+        {"note": "A second witness confirmed the date."},
+        follow=True,
+    )
+
+    assert messages_on(response) == [
+        f"{incident.public_id} republished: it is on the public site and in the API again."
+    ]
+    document = Client().get(f"/api/v1/incidents/{incident.public_id}/").json()
+    assert [(entry["kind"], entry["note"]) for entry in document["corrections"]] == [
+        ("withdrawal", "The date was in doubt."),
+        ("republication", "A second witness confirmed the date."),
+    ]
+    page = text(Client().get(f"/incidents/{incident.public_id}/"))
+    assert "A second witness confirmed the date." in page
+
+
+def test_republishing_without_a_note_shows_the_form_again_with_the_error(bob):
+    incident = make_published_incident()
+    client = as_user(bob)
+    client.post(step_url(incident, "withdraw"), {"reason": "The date was in doubt."})
+
+    response = client.post(step_url(incident, "republish"), {"note": " "})
+
+    assert response.status_code == 200
+    assert "Write the public note: one sentence saying why the record is back" in text(response)
+    incident.refresh_from_db()
+    assert incident.publication_status == PublicationStatus.WITHDRAWN
+
+
 def test_an_assessment_without_rationale_keeps_what_the_reviewer_chose(alice, bob):
     incident = in_review(alice)
 
@@ -292,7 +330,7 @@ def test_merging_into_an_unknown_id_keeps_what_was_typed(bob):
     assert incident.publication_status == PublicationStatus.PUBLISHED
 
 
-def test_merging_moves_the_evidence_and_points_the_duplicate_to_the_survivor(bob):
+def test_merging_points_the_duplicate_to_the_survivor_and_proposes_its_evidence(bob):
     duplicate = make_published_incident(title="Execution near Avdiivka, first report")
     survivor = make_published_incident(title="Execution near Avdiivka")
 
@@ -305,7 +343,13 @@ def test_merging_moves_the_evidence_and_points_the_duplicate_to_the_survivor(bob
     duplicate.refresh_from_db()
     assert duplicate.duplicate_of == survivor
     assert duplicate.publication_status == PublicationStatus.WITHDRAWN
-    assert survivor.source_links.count() == 2
+    # The published survivor gains the duplicate's source only once a second reviewer agrees.
+    assert survivor.source_links.count() == 1
+    correction = survivor.corrections.get()
+    assert correction.status == Correction.Status.IN_REVIEW
+    assert [item["source"] for item in correction.changes["add_sources"]] == [
+        duplicate.source_links.get().source_id
+    ]
 
 
 def test_an_unknown_step_is_not_found(bob):
@@ -411,7 +455,7 @@ def test_a_reviewer_can_edit_an_incident_in_review(alice, bob):
 
 
 @pytest.mark.parametrize("username", ["alice", "bob", "ada", "root"])
-def test_nobody_can_edit_a_published_incident(alice, bob, username):
+def test_nobody_can_change_the_content_of_a_published_incident(alice, bob, username):
     users = {
         "alice": alice,
         "bob": bob,
@@ -437,8 +481,9 @@ def test_nobody_can_edit_a_published_incident(alice, bob, username):
     assert page.status_code == 200
     assert 'name="title"' not in page.content.decode()
     assert 'name="source_links-0-source"' not in page.content.decode()
-    assert "Published records are read-only." in text(page)
-    assert response.status_code == 403
+    assert "changes only through a correction that a second person reviews" in text(page)
+    # Its staff fields stay open, so the save goes through; the title is not among them.
+    assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.title == "Published record"
 
@@ -466,7 +511,7 @@ def test_evidence_cannot_be_linked_to_a_published_incident_by_the_back_door(alic
     )
 
     assert response.status_code == 200
-    assert "published and withdrawn records are read-only" in text(response)
+    assert "a published record changes through a correction" in text(response)
     assert not incident.source_links.filter(source=source).exists()
 
 

@@ -185,7 +185,7 @@ def test_updated_since_returns_incidents_changed_at_or_after_that_time(client, w
     cutoff = timezone.now() + dt.timedelta(days=30)
     for key, delta in (("january", -1), ("february", 0), ("march", 5)):
         type(world[key]).objects.filter(pk=world[key].pk).update(
-            updated_at=cutoff + dt.timedelta(seconds=delta)
+            public_updated_at=cutoff + dt.timedelta(seconds=delta)
         )
     assert _titles(client, updated_since=cutoff.isoformat()) == _titles_of(
         world, "february", "march"
@@ -214,7 +214,7 @@ def test_ordering_by_updated_at_for_incremental_sync(client, world):
     order = ("february", "march", "january", "february_range")
     for position, key in enumerate(order):
         type(world[key]).objects.filter(pk=world[key].pk).update(
-            updated_at=base + dt.timedelta(minutes=position)
+            public_updated_at=base + dt.timedelta(minutes=position)
         )
     assert _ids(client, ordering="updated_at") == [world[key].public_id for key in order]
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from core.public_ids import new_incident_id
 from incidents.models import (
+    CorrectionNote,
+    CorrectionNoteKind,
     Incident,
     IncidentTestimony,
     IncidentType,
@@ -58,7 +60,9 @@ INCIDENT_KEYS = {
     "updated_at",
     "sources",
     "testimonies",
+    "corrections",
 }
+CORRECTION_KEYS = {"noted_at", "kind", "note"}
 INCIDENT_REGION_KEYS = {"code", "iso_code", "level", "name_en", "name_uk", "oblast"}
 OBLAST_KEYS = {"code", "iso_code", "name_en", "name_uk"}
 INCIDENT_TYPE_KEYS = {"slug", "name_en", "name_uk"}
@@ -196,6 +200,12 @@ def _complete_incident() -> Incident:
         summary_is_public=True,
     )
     IncidentTestimony.objects.create(incident=incident, testimony=testimony)
+    CorrectionNote.objects.create(
+        incident=incident,
+        kind=CorrectionNoteKind.CORRECTION,
+        text="The number killed was corrected from two to three.",
+        noted_at=timezone.now(),
+    )
     return incident
 
 
@@ -209,6 +219,7 @@ def _bulk_published(count: int, **fields) -> list[Incident]:
                 date_start=dt.date(2023, 1, 1) + dt.timedelta(days=number % 365),
                 publication_status=PublicationStatus.PUBLISHED,
                 published_at=now,
+                public_updated_at=now,
                 **fields,
             )
             for number in range(count)
@@ -232,6 +243,8 @@ def test_an_incident_in_the_list_has_exactly_the_documented_keys(client):
     assert set(source) == INCIDENT_SOURCE_KEYS
     (testimony,) = document["testimonies"]
     assert set(testimony) == TESTIMONY_KEYS
+    (correction,) = document["corrections"]
+    assert set(correction) == CORRECTION_KEYS
 
 
 def test_an_incident_detail_is_the_same_document_as_in_the_list(client):

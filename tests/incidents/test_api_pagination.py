@@ -24,7 +24,7 @@ PAGE_SIZE = 37
 ORDER_BY = {
     "-date": ("-date_start", "-id"),
     "date": ("date_start", "id"),
-    "updated_at": ("updated_at", "id"),
+    "updated_at": ("public_updated_at", "id"),
 }
 QUERY_CEILING = 6
 
@@ -36,7 +36,10 @@ def _no_rate_limit(settings):
 
 def _bulk_incidents(count: int, *, status: str, day, **fields) -> list[Incident]:
     now = timezone.now()
-    extra = {"published_at": now - dt.timedelta(days=30)}
+    extra = {
+        "published_at": now - dt.timedelta(days=30),
+        "public_updated_at": now - dt.timedelta(days=30),
+    }
     if status == PublicationStatus.WITHDRAWN:
         extra |= {"withdrawal_reason": "Withdrawn for the test."}
     return Incident.objects.bulk_create(
@@ -62,7 +65,8 @@ def _bulk_incidents(count: int, *, status: str, day, **fields) -> list[Incident]
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """250 published incidents on only 6 distinct days (about 42 per day, more than a page), in
-    groups of equal updated_at too, each citing its own public source; and 210 withdrawn ones."""
+    groups of equal public change times too, each citing its own public source; and 210 withdrawn
+    ones."""
     with django_db_blocker.unblock(), transaction.atomic():
         oblasts = list(Region.objects.filter(level="oblast").order_by("code"))
         published = _bulk_incidents(
@@ -78,7 +82,7 @@ def world(django_db_setup, django_db_blocker):
         for group in range(7):
             ids = [incident.pk for incident in published[group::7]]
             Incident.objects.filter(pk__in=ids).update(
-                updated_at=base + dt.timedelta(minutes=group % 4)
+                public_updated_at=base + dt.timedelta(minutes=group % 4)
             )
         sources = SourceDocument.objects.bulk_create(
             [

@@ -35,11 +35,25 @@ def _rejected(**fields) -> str:
         ({"latitude": 90.5, "longitude": 37.0}, "incident_latitude_range"),
         ({"latitude": 48.0, "longitude": -180.5}, "incident_longitude_range"),
         ({"latitude": 48.0}, "incident_coordinates_pair"),
-        ({"publication_status": PublicationStatus.PUBLISHED}, "incident_published_has_time"),
+        (
+            {
+                "publication_status": PublicationStatus.PUBLISHED,
+                "public_updated_at": dt.datetime.now(dt.UTC),
+            },
+            "incident_published_has_time",
+        ),
         (
             {
                 "publication_status": PublicationStatus.PUBLISHED,
                 "published_at": dt.datetime.now(dt.UTC),
+            },
+            "incident_published_has_public_time",
+        ),
+        (
+            {
+                "publication_status": PublicationStatus.PUBLISHED,
+                "published_at": dt.datetime.now(dt.UTC),
+                "public_updated_at": dt.datetime.now(dt.UTC),
                 "date_start": None,
             },
             "incident_published_has_date",

@@ -206,8 +206,8 @@ VISIBLE_ACTIONS = {
     ("draft", "reviewer"): {"Submit for review", "Merge"},
     ("in review", "editor"): set(),
     ("in review", "reviewer"): {"Assess", "Publish", "Return to draft", "Merge"},
-    ("published", "editor"): set(),
-    ("published", "reviewer"): {"Withdraw", "Merge"},
+    ("published", "editor"): {"Propose a correction"},
+    ("published", "reviewer"): {"Withdraw", "Merge", "Propose a correction"},
 }
 
 
@@ -224,14 +224,16 @@ def test_the_workflow_box_shows_only_the_steps_the_user_may_take(client, carol, 
     assert workflow_actions(response.content.decode()) == VISIBLE_ACTIONS[(status, kind)]
 
 
-def test_a_withdrawn_incident_offers_no_step_at_all(client, carol):
+def test_a_withdrawn_incident_offers_only_republication(client, carol):
     incident = make_published_incident()
     client.force_login(persona("ada"))
     client.post(transition_url(incident, "withdraw"), {"reason": "Staged video."})
 
     response = client.get(change_url(incident))
 
-    assert workflow_actions(response.content.decode()) == set()
+    assert workflow_actions(response.content.decode()) == {"Republish"}
+    client.force_login(persona("alice"))
+    assert workflow_actions(client.get(change_url(incident)).content.decode()) == set()
 
 
 def test_a_user_without_access_sees_no_incident_page_and_no_step(client, carol):

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import pytest
 
-from incidents.models import Incident, IncidentSource, PublicationStatus, VerificationStatus
+from incidents.models import (
+    CorrectionStatus,
+    Incident,
+    IncidentSource,
+    PublicationStatus,
+    VerificationStatus,
+)
 from incidents.services import (
     TransitionError,
     incident_assess,
     incident_merge,
     incident_publish,
+    incident_republish,
     incident_return_to_draft,
     incident_submit,
     incident_withdraw,
@@ -231,11 +238,68 @@ def test_only_published_incidents_can_be_withdrawn(alice, bob):
         incident_withdraw(incident=_in_review(alice), actor=bob, reason="Mistake.")
 
 
+# Republication
+
+
+def _withdrawn(alice, bob) -> Incident:
+    incident = incident_publish(incident=_assessed(alice, bob), actor=bob)
+    return incident_withdraw(incident=incident, actor=bob, reason="The date was in doubt.")
+
+
+def test_a_reviewer_republishes_a_withdrawn_incident_with_a_public_note(alice, bob, carol):
+    incident = _withdrawn(alice, bob)
+
+    republished = incident_republish(
+        incident=incident, actor=carol, note="A second witness confirmed the date."
+    )
+
+    assert republished.publication_status == PublicationStatus.PUBLISHED
+    assert (republished.withdrawn_at, republished.withdrawal_reason) == (None, "")
+    assert republished.public_updated_at > incident.public_updated_at
+    assert list(republished.notes.values_list("kind", "text")) == [
+        ("withdrawal", "The date was in doubt."),
+        ("republication", "A second witness confirmed the date."),
+    ]
+
+
+def test_four_eyes_the_author_of_a_withdrawn_incident_cannot_republish_it(alice, bob):
+    incident = _withdrawn(alice, bob)
+    alice.groups.add(*bob.groups.all())  # Alice became a reviewer since
+    alice = type(alice).objects.get(pk=alice.pk)
+
+    with pytest.raises(TransitionError, match="Four eyes"):
+        incident_republish(incident=incident, actor=alice, note="It was right after all.")
+    assert _status(incident) == PublicationStatus.WITHDRAWN
+
+
+def test_republishing_needs_a_note_and_a_reviewer(alice, bob, carol):
+    incident = _withdrawn(alice, bob)
+
+    with pytest.raises(TransitionError, match="Write the public note"):
+        incident_republish(incident=incident, actor=carol, note="  ")
+    with pytest.raises(TransitionError, match="permission to republish"):
+        incident_republish(incident=incident, actor=make_staff("dan", "Analyst"), note="Back.")
+    assert _status(incident) == PublicationStatus.WITHDRAWN
+
+
+def test_a_merged_duplicate_is_not_republished_whether_it_was_public_or_not(alice, bob, carol):
+    survivor = incident_publish(incident=_assessed(alice, bob), actor=bob)
+    duplicate = incident_publish(incident=_assessed(alice, bob), actor=bob)
+    incident_merge(duplicate=duplicate, survivor=survivor, actor=bob)
+    draft = make_ready_draft(created_by=alice)
+    incident_merge(duplicate=draft, survivor=_in_review(alice), actor=bob)
+
+    with pytest.raises(TransitionError, match=f"was merged into {survivor.public_id}"):
+        incident_republish(incident=duplicate, actor=carol, note="Back.")
+    with pytest.raises(TransitionError, match="was merged into"):
+        incident_republish(incident=draft, actor=carol, note="Back.")
+
+
 # Merge
 
 
-def test_merging_moves_evidence_and_points_the_duplicate_at_the_survivor(alice, bob):
-    survivor = incident_publish(incident=_assessed(alice, bob), actor=bob)
+def test_merging_into_a_record_in_review_moves_the_missing_evidence_at_once(alice, bob):
+    survivor = _in_review(alice)
     duplicate = incident_publish(incident=_assessed(alice, bob), actor=bob)
     shared = survivor.source_links.get().source
     IncidentSource.objects.create(incident=duplicate, source=shared)
@@ -249,10 +313,26 @@ def test_merging_moves_evidence_and_points_the_duplicate_at_the_survivor(alice, 
     survivor.refresh_from_db()
     assert duplicate.duplicate_of == survivor
     assert duplicate.publication_status == PublicationStatus.WITHDRAWN
-    assert survivor.public_id in duplicate.withdrawal_reason
+    # The survivor is not public yet: the duplicate's public reason must not name it.
+    assert survivor.public_id not in duplicate.withdrawal_reason
     assert extra.pk in set(survivor.source_links.values_list("source_id", flat=True))
     assert survivor.source_links.filter(source=shared).count() == 1
     assert survivor.version > version_before
+
+
+def test_merging_into_a_published_record_proposes_the_missing_evidence_for_review(alice, bob):
+    survivor = incident_publish(incident=_assessed(alice, bob), actor=bob)
+    duplicate = incident_publish(incident=_assessed(alice, bob), actor=bob)
+    extra = SourceDocument.objects.create(kind="ngo-report", title="NGO report", is_public=True)
+    IncidentSource.objects.create(incident=duplicate, source=extra)
+
+    incident_merge(duplicate=duplicate, survivor=survivor, actor=bob)
+
+    survivor.refresh_from_db()
+    assert extra.pk not in set(survivor.source_links.values_list("source_id", flat=True))
+    proposal = survivor.corrections.get()
+    assert proposal.status == CorrectionStatus.IN_REVIEW
+    assert extra.pk in [added["source"] for added in proposal.changes["add_sources"]]
 
 
 def test_an_incident_cannot_be_merged_into_itself_or_into_a_duplicate(alice, bob):

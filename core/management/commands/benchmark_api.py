@@ -36,13 +36,12 @@ from django.test import Client, override_settings
 from psycopg.rows import dict_row
 
 from core.public_ids import new_incident_id, new_source_id
+from incidents import services
 from incidents.models import (
     DatePrecision,
     GeoPrecision,
     Incident,
-    IncidentSource,
     IncidentType,
-    PublicationStatus,
     Region,
     VerificationStatus,
     VictimCategory,
@@ -84,7 +83,7 @@ BASELINE_COLUMNS = """
     i.location_name, i.latitude, i.longitude, i.geo_precision, i.coordinates_public,
     i.killed_low, i.killed_best, i.killed_high, i.victim_category, i.perpetrator_force,
     i.perpetrator_unit, i.attribution_confidence, i.verification_status,
-    i.verification_rationale, i.published_at, i.updated_at,
+    i.verification_rationale, i.published_at, i.public_updated_at AS updated_at,
     t.slug AS type_slug, t.name_en AS type_name_en, t.name_uk AS type_name_uk,
     r.code AS region_code, r.iso_code AS region_iso_code, r.level AS region_level,
     r.name_en AS region_name_en, r.name_uk AS region_name_uk,
@@ -111,7 +110,10 @@ BASELINE_EVIDENCE = """
      FROM incidents_incidenttestimony k JOIN sources_testimony m ON m.id = k.testimony_id
      JOIN sources_witness w ON w.id = m.witness_id
      WHERE k.incident_id = i.id AND m.summary_is_public AND w.consent_publish_anonymised
-       AND m.public_summary <> '') AS testimonies
+       AND m.public_summary <> '') AS testimonies,
+    (SELECT coalesce(json_agg(json_build_object(
+        'noted_at', n.noted_at, 'kind', n.kind, 'note', n.text) ORDER BY n.noted_at, n.id), '[]')
+     FROM incidents_correctionnote n WHERE n.incident_id = i.id) AS corrections
 """
 BASELINE_SOURCE_IDS = """
     (SELECT string_agg(s.public_id, ';' ORDER BY s.published_on, s.id)
@@ -217,26 +219,8 @@ class Command(BaseCommand):
 
     def _cleanup(self) -> None:
         started = time.perf_counter()
-        # Plain DELETEs: the ORM's collector would load every row first. Benchmark rows have no
-        # links but their own source links, and the history triggers still record the deletions.
-        with (
-            transaction.atomic(),
-            pghistory.context(command="benchmark_api --cleanup"),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(
-                "DELETE FROM incidents_incidentsource WHERE incident_id IN "
-                "(SELECT id FROM incidents_incident WHERE internal_notes = %s)",
-                [BENCHMARK_NOTE],
-            )
-            cursor.execute(
-                "DELETE FROM incidents_incident WHERE internal_notes = %s", [BENCHMARK_NOTE]
-            )
-            incidents = cursor.rowcount
-            cursor.execute(
-                "DELETE FROM sources_sourcedocument WHERE origin_note = %s", [BENCHMARK_NOTE]
-            )
-            sources = cursor.rowcount
+        with pghistory.context(command="benchmark_api --cleanup"):
+            incidents, sources = services.benchmark_records_delete(note=BENCHMARK_NOTE)
         self.stdout.write(
             f"Deleted {incidents} benchmark incidents and {sources} benchmark sources in "
             f"{time.perf_counter() - started:.0f} s."
@@ -404,15 +388,9 @@ class _Generator:
         self.now = dt.datetime.now(dt.UTC)
 
     def insert(self, count: int) -> None:
-        incidents = Incident.objects.bulk_create([self._incident() for _ in range(count)])
-        sources = SourceDocument.objects.bulk_create(
-            [self._source(incident) for incident in incidents]
-        )
-        IncidentSource.objects.bulk_create(
-            [
-                IncidentSource(incident=incident, source=source)
-                for incident, source in zip(incidents, sources, strict=True)
-            ]
+        incidents = [self._incident() for _ in range(count)]
+        services.benchmark_records_load(
+            incidents=incidents, sources=[self._source(incident) for incident in incidents]
         )
 
     def _incident(self) -> Incident:
@@ -447,7 +425,6 @@ class _Generator:
             victim_category=VictimCategory.POW if "execution" in slug else VictimCategory.UNKNOWN,
             verification_status=status,
             verification_rationale="Fictional benchmark rationale.",
-            publication_status=PublicationStatus.PUBLISHED,
             published_at=self.now - dt.timedelta(days=rng.randrange(365)),
             **geo,
         )

@@ -1,17 +1,20 @@
 """`manage.py seed_demo`: demo logins and fictional records for a development machine.
 
-Safe to run on every `make run`: it finds its records again and changes only what differs.
+Safe to run on every `make run`: it creates only what is missing and never changes or deletes a
+record that exists, so whatever somebody did with the demo stays as they left it.
+`seed_demo --reset` deletes the demo's own records, after listing them, and seeds afresh.
 The data itself is defined in `incidents.demo`.
 """
 
 from __future__ import annotations
 
 import secrets
+import textwrap
 from typing import Any
 
-import pghistory
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from config import dev_secrets
 from config.env import env_str
@@ -23,10 +26,12 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
 class Command(BaseCommand):
     help = (
-        "Create or refresh demo users (analyst, reviewer, officer, admin) and about 60 fictional "
-        "incidents with sources, witnesses and testimonies, plus three real public reports as "
-        "metadata. The password comes from DEMO_PASSWORD, or is generated once and kept in "
-        ".data/demo_password. Refuses to run in production."
+        "Create the demo users (analyst, reviewer, officer, admin) and whichever of about 60 "
+        "fictional incidents with sources, witnesses and testimonies, plus three real public "
+        "reports as metadata, are missing; records that exist are left as they are. --reset "
+        "deletes the demo's records first (after listing them) and seeds afresh. The password "
+        "comes from DEMO_PASSWORD, or is generated once and kept in .data/demo_password. "
+        "Refuses to run in production."
     )
 
     def add_arguments(self, parser) -> None:
@@ -36,15 +41,32 @@ class Command(BaseCommand):
             help="Where the site will be served, for the printed admin address "
             f"(default {DEFAULT_SITE_URL}).",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo's own records (after listing them and asking) and seed afresh.",
+        )
+        parser.add_argument(
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
+            help="With --reset: do not ask for confirmation.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Fictional records and a printed admin password have no place on a production site.
+        # Fictional records and a printed admin password have no place on a production site, and
+        # --reset deletes published records.
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run with DJANGO_ENV=production.")
         password, origin = self._password()
-        # Marks this run's history events, so the admin's history says where the changes came from.
-        with pghistory.context(command="seed_demo"):
-            result = demo.seed(password=password)
+        try:
+            with transaction.atomic():
+                if options["reset"] and not self._reset(interactive=options["interactive"]):
+                    return
+                result = demo.seed(password=password)
+        except demo.DemoError as error:
+            raise CommandError(str(error)) from error
         self._report(result, password, origin, site_url=options["site_url"])
 
     def _password(self) -> tuple[str, str]:
@@ -63,21 +85,53 @@ class Command(BaseCommand):
             )
         return password, origin
 
+    def _reset(self, *, interactive: bool) -> bool:
+        """List what the reset deletes and what it cannot, ask, and delete. False if declined."""
+        out = self.stdout
+        deletion = demo.planned_deletion()
+        if deletion.is_empty:
+            out.write("There are no demo records to delete.")
+        else:
+            out.write("seed_demo --reset will delete these demo records:")
+            for name, count in deletion.counts.items():
+                out.write(f"  {name:<26}{count:>4}")
+            if deletion.incident_ids:
+                out.write("  the incidents:")
+                indent = " " * 4
+                ids = " ".join(deletion.incident_ids)
+                out.write(
+                    textwrap.fill(ids, width=96, initial_indent=indent, subsequent_indent=indent)
+                )
+        if deletion.kept:
+            out.write("These demo records stay, because they cannot be deleted:")
+            for line in deletion.kept:
+                out.write(f"  {line}")
+        if not deletion.is_empty:
+            if interactive and input("Type 'yes' to delete them: ").strip() != "yes":
+                out.write("Nothing was deleted.")
+                return False
+            demo.reset(listed=deletion)
+            out.write(self.style.SUCCESS("Deleted them; seeding the demo afresh."))
+        return True
+
     def _report(
         self, result: demo.SeedResult, password: str, origin: str, *, site_url: str
     ) -> None:
         out = self.stdout
         out.write("Demo data (fictional records, plus real public reports as metadata only):")
-        for name, tally in result.tallies.items():
+        for name in demo.KINDS:
             extra = ""
             if name == "incidents":
                 extra = f", {result.published} published"
             elif name == "sources":
                 extra = f", {result.real_documents} of them real"
-            deleted = f", deleted {tally.deleted}" if tally.deleted else ""
             out.write(
-                f"  {name:<26}{tally.total:>4}{extra}"
-                f"  (created {tally.created}, updated {tally.updated}{deleted})"
+                f"  {name:<26}{result.existing[name]:>4}{extra}  (created {result.created[name]})"
+            )
+        if not any(result.created.values()):
+            out.write(
+                "Nothing was missing, so nothing was created; the demo records are as they were "
+                "left (seed_demo --reset rebuilds them)."
             )
         out.write("")
         admin_url = site_url.rstrip("/") + "/admin/"
