@@ -190,7 +190,8 @@ REST_FRAMEWORK = {
 }
 
 # The OpenAPI document at /api/v1/schema/ and its docs page at /api/v1/docs/. The views return
-# plain dicts, so incidents/api/schema.py describes every response; docs/api.md is the long form.
+# plain dicts, so each app's api/serializers.py describes them and api/openapi.py the endpoints;
+# docs/api.md is the long form.
 SPECTACULAR_SETTINGS = {
     "TITLE": "Incident Register public API",
     "VERSION": "1",

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("incidents.api.urls")),
+    path("api/v1/", include("config.api_urls")),
     # English pages are unprefixed and Ukrainian ones live under /uk/, so each page has a stable
     # address in each language.
     *i18n_patterns(path("", include("incidents.urls")), prefix_default_language=False),

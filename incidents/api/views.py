@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, F, QuerySet, When
 from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -18,11 +18,10 @@ from rest_framework.views import APIView
 
 from core.api import PublicCursorPagination, StrictFilterBackend, as_utc, reject_unknown_params
 from core.renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, csv_lines, dumps
-from incidents.api import schema
+from incidents.api import openapi
 from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet
 from incidents.models import (
     Incident,
-    IncidentSource,
     IncidentType,
     PublicationStatus,
     Region,
@@ -35,7 +34,6 @@ from incidents.selectors import (
     public_incidents,
     withdrawn_incidents,
 )
-from sources.models import SourceDocument
 
 CSV_COLUMNS = [
     "public_id",
@@ -121,7 +119,7 @@ class IncidentPagination(PublicCursorPagination):
         return ORDERINGS.get(request.query_params.get("ordering") or DEFAULT_ORDERING)
 
 
-@schema.incident_list
+@openapi.incident_list
 class IncidentList(generics.ListAPIView):
     """Published incidents, filtered; JSON pages, or the whole filtered set as CSV or GeoJSON."""
 
@@ -157,7 +155,7 @@ class IncidentList(generics.ListAPIView):
         return self.get_paginated_response(public_incident_documents(page, site_url=site_url))
 
 
-@schema.incident_detail
+@openapi.incident_detail
 class IncidentDetail(APIView):
     """One published incident. A merged duplicate's id redirects to the survivor; a withdrawn
     incident answers 410 with the public reason."""
@@ -191,76 +189,6 @@ class IncidentDetail(APIView):
         return Response(gone, status=410)
 
 
-class SourcePagination(PublicCursorPagination):
-    ordering = ("public_id",)
-
-
-@schema.source_list
-class SourceList(generics.ListAPIView):
-    """Sources that may be cited publicly, with the published incidents that cite them."""
-
-    renderer_classes = [ORJSONRenderer]
-    pagination_class = SourcePagination
-
-    def get_queryset(self):
-        return _public_sources()
-
-    def list(self, request: Request, *args, **kwargs):
-        reject_unknown_params(request, {"cursor", "page_size"})
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(_with_citing_incidents(page))
-
-
-@schema.source_detail
-class SourceDetail(APIView):
-    renderer_classes = [ORJSONRenderer]
-
-    def get(self, request: Request, public_id: str):
-        reject_unknown_params(request, ())
-        rows = list(_public_sources().filter(public_id=public_id))
-        if not rows:
-            raise NotFound("No public source has this id.")
-        return Response(_with_citing_incidents(rows)[0])
-
-
-def _public_sources():
-    """Sources marked public, unless every incident citing them is still unpublished: a source
-    gathered for a draft would tell the world what is being investigated."""
-    links = IncidentSource.objects.filter(source=OuterRef("pk"))
-    published_links = links.filter(incident__publication_status=PublicationStatus.PUBLISHED)
-    return SourceDocument.objects.filter(
-        Q(Exists(published_links)) | ~Q(Exists(links)), is_public=True
-    ).values(
-        "id",
-        "public_id",
-        "kind",
-        "title",
-        "publisher",
-        "url",
-        "archive_url",
-        "published_on",
-        "language",
-        "description",
-    )
-
-
-def _with_citing_incidents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    citing: dict[int, list[str]] = {row["id"]: [] for row in rows}
-    links = (
-        IncidentSource.objects.filter(
-            source_id__in=citing, incident__publication_status=PublicationStatus.PUBLISHED
-        )
-        .order_by("incident__public_id")
-        .values_list("source_id", "incident__public_id")
-    )
-    for source_id, incident_public_id in links:
-        citing[source_id].append(incident_public_id)
-    return [
-        {**{k: v for k, v in row.items() if k != "id"}, "incidents": citing[row["id"]]}
-        for row in rows
-    ]
-
-
 REGION_FIELDS = ("code", "iso_code", "level", "name_en", "name_uk", "latitude", "longitude")
 
 
@@ -268,7 +196,7 @@ def _region_rows(queryset) -> list[dict[str, Any]]:
     return list(queryset.values(*REGION_FIELDS, parent_code=F("parent__code")))
 
 
-@schema.region_list
+@openapi.region_list
 class RegionList(APIView):
     """Every administrative unit, oblast-level units first, each with its parent's code."""
 
@@ -279,7 +207,7 @@ class RegionList(APIView):
         return Response(_region_rows(Region.objects.order_by("path")))
 
 
-@schema.region_detail
+@openapi.region_detail
 class RegionDetail(APIView):
     renderer_classes = [ORJSONRenderer]
 
@@ -293,7 +221,7 @@ class RegionDetail(APIView):
         return Response(rows[0])
 
 
-@schema.incident_type_list
+@openapi.incident_type_list
 class IncidentTypeList(APIView):
     renderer_classes = [ORJSONRenderer]
 
@@ -308,7 +236,7 @@ class IncidentTypeList(APIView):
         )
 
 
-@schema.incident_stats
+@openapi.incident_stats
 class IncidentStats(APIView):
     """Counts and victim sums under the same filters as the incident list."""
 
@@ -326,7 +254,7 @@ class WithdrawnPagination(PublicCursorPagination):
     ordering = ("withdrawn_at", "public_id")
 
 
-@schema.withdrawn_list
+@openapi.withdrawn_list
 class WithdrawnList(generics.ListAPIView):
     """Incidents that were published and are no longer, for partners keeping a mirror in sync."""
 

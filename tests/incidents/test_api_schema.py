@@ -1,6 +1,6 @@
 """The OpenAPI schema of the public API, its docs page, and a schemathesis run over every operation.
 
-The views answer with dicts built by the selectors and describe them in incidents/api/schema.py;
+The views answer with dicts built by the selectors and described in each app's api/serializers.py;
 the schemathesis run calls each operation with generated parameters (valid and invalid) and fails
 on a 5xx, or on a status code, content type or body the schema does not describe.
 """
@@ -27,10 +27,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from incidents.api.schema import (
+from incidents.api.openapi import (
     EXAMPLE_INCIDENT_ID,
     EXAMPLE_MERGED_INCIDENT_ID,
-    EXAMPLE_SOURCE_ID,
     EXAMPLE_WITHDRAWN_INCIDENT_ID,
 )
 from incidents.filters import IncidentFilterSet
@@ -43,6 +42,7 @@ from incidents.models import (
     Region,
     VerificationStatus,
 )
+from sources.api.openapi import EXAMPLE_SOURCE_ID
 from sources.models import SourceDocument, Testimony, Witness
 from tests.factories import make_incident, make_published_incident, raion_of
 

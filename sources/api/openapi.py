@@ -1,0 +1,36 @@
+"""The OpenAPI description of the source endpoints; the shared pieces are in `core.openapi`."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample
+
+from core.openapi import (
+    CURSOR,
+    HEADERS,
+    PAGE_SIZE,
+    TAG_REFERENCE,
+    get_operation,
+    path_id,
+    responses,
+)
+from sources.api.serializers import SourceSerializer
+
+# The schemathesis test creates a source with this id, so the example answers 200.
+EXAMPLE_SOURCE_ID = "SRC-2F6H8J4K"
+
+SOURCE_ID = path_id("public_id", "SRC", [OpenApiExample("A source", value=EXAMPLE_SOURCE_ID)])
+
+source_list = get_operation(
+    operation_id="sources_list",
+    tags=[TAG_REFERENCE],
+    summary="Public sources",
+    parameters=[CURSOR, PAGE_SIZE, *HEADERS],
+    responses=responses(SourceSerializer),
+)
+source_detail = get_operation(
+    operation_id="sources_retrieve",
+    tags=[TAG_REFERENCE],
+    summary="One public source",
+    parameters=[SOURCE_ID, *HEADERS],
+    responses=responses(SourceSerializer, not_found=True),
+)
