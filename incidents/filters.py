@@ -12,11 +12,13 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Func, Q, QuerySet, Value
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.api import as_utc
 from incidents.models import Incident, IncidentType, Region, VerificationStatus
+from incidents.selectors import region_by_code
 
 ORDERINGS = {
     "-date": ("-date_start", "-id"),
@@ -24,6 +26,24 @@ ORDERINGS = {
     "updated_at": ("public_updated_at", "id"),
 }
 DEFAULT_ORDERING = "-date"
+
+
+def one_value_each(data: QueryDict) -> QueryDict:
+    """A copy of `data` with each repeated parameter as one comma list:
+    ?verification_status=a&verification_status=b (as checkboxes send it) means both, as
+    verification_status=a,b does, not just the last one."""
+    merged = data.copy()
+    for key in data:
+        values = data.getlist(key)
+        if len(values) > 1:
+            merged[key] = ",".join(value for value in values if value)
+    return merged
+
+
+def plus_restored(value: str) -> str:
+    """A time as it was sent: the "+" of a UTC offset (…T00:00:00+02:00) arrives as a space
+    when the client did not encode it."""
+    return value.replace(" ", "+")
 
 
 class CommaSeparatedChoiceField(forms.CharField):
@@ -68,8 +88,7 @@ class RegionField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        code = value.strip().upper()
-        region = Region.objects.filter(Q(code=code) | Q(iso_code=code)).first()
+        region = region_by_code(value)
         if region is None:
             raise forms.ValidationError(
                 gettext(
@@ -155,16 +174,9 @@ class IncidentFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and hasattr(data, "getlist"):
-            # ?verification_status=a&verification_status=b means both, not just the last one.
-            merged = data.copy()
-            for key in data:
-                values = data.getlist(key)
-                if len(values) > 1:
-                    merged[key] = ",".join(v for v in values if v)
-            if "updated_since" in merged:
-                # An unencoded "+" of a UTC offset (…T00:00:00+02:00) arrives as a space.
-                merged["updated_since"] = merged["updated_since"].replace(" ", "+")
-            data = merged
+            data = one_value_each(data)
+            if "updated_since" in data:
+                data["updated_since"] = plus_restored(data["updated_since"])
         super().__init__(data, *args, **kwargs)
 
     def filter_date_from(self, queryset: QuerySet, name: str, value) -> QuerySet:

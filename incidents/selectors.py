@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, F, Func, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from incidents.models import (
@@ -30,10 +30,12 @@ def public_incidents() -> QuerySet[Incident]:
     return Incident.objects.published().select_related("incident_type", "region")
 
 
-def region_by_code(code: str) -> Region:
-    """A region by its KATOTTH code (UA14000000000091971) or ISO 3166-2 code (UA-14)."""
+def region_by_code(code: str) -> Region | None:
+    """A region by its KATOTTH code (UA14000000000091971) or ISO 3166-2 code (UA-14), in any
+    case and with blanks around it; None when no unit has it. The filters, the API and the site
+    all look regions up here."""
     code = code.strip().upper()
-    return Region.objects.get(Q(code=code) | Q(iso_code=code))
+    return Region.objects.filter(Q(code=code) | Q(iso_code=code)).first()
 
 
 # Columns of a public incident row; nothing else of an incident ever leaves through the API.
@@ -316,6 +318,24 @@ def _oblast_code_expression():
     # The first segment of the region path is the oblast-level unit's code.
     return Func(
         F("region__path"), Value("/"), Value(1), function="split_part", output_field=CharField()
+    )
+
+
+def replaced_by() -> Subquery:
+    """For a merged duplicate, the public id of the record it was merged into, while that record
+    is published; null otherwise. The id of a record still in preparation is never shown."""
+    survivor = Incident.objects.published().filter(pk=OuterRef("duplicate_of"))
+    return Subquery(survivor.values("public_id")[:1])
+
+
+def withdrawn_incident(public_id: str) -> dict[str, Any] | None:
+    """What anyone may know of an incident that was public and is no longer: when and why it was
+    withdrawn, and where it went (`replaced_by`). None for an id that was never public."""
+    return (
+        withdrawn_incidents()
+        .filter(public_id=public_id)
+        .values("public_id", "withdrawn_at", "withdrawal_reason", replaced_by=replaced_by())
+        .first()
     )
 
 

@@ -15,8 +15,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from incidents.charts import bar_chart
-from incidents.filters import IncidentFilterSet
-from incidents.models import Incident, IncidentType, Region, RegionLevel, VerificationStatus
+from incidents.filters import IncidentFilterSet, one_value_each
+from incidents.models import IncidentType, Region, RegionLevel, VerificationStatus
 from incidents.presentation import (
     by_name,
     incident_date,
@@ -29,7 +29,7 @@ from incidents.selectors import (
     public_incident_documents,
     public_incident_rows,
     public_incidents,
-    withdrawn_incidents,
+    withdrawn_incident,
 )
 
 PAGE_SIZE = 25
@@ -146,12 +146,12 @@ def _site_query(query: QueryDict) -> QueryDict:
     """The filters and page of a list URL. Repeated parameters (checkboxes) become one comma
     list, as the API takes them; anything else in the URL is left out, so that the CSV link
     and the language switcher never carry a parameter the API would refuse."""
-    merged = QueryDict(mutable=True)
+    kept = QueryDict(mutable=True)
     for key in (*SITE_FILTERS, "page"):
         values = [value.strip() for value in query.getlist(key) if value.strip()]
         if values:
-            merged[key] = ",".join(values)
-    return merged
+            kept.setlist(key, values)
+    return one_value_each(kept)
 
 
 def _chip_value(key: str, value: str, form, type_names: dict[str, str]) -> str:
@@ -301,14 +301,12 @@ def incident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 "json_url": reverse("api:incident-detail", args=[public_id]),
             },
         )
-    gone = withdrawn_incidents().filter(public_id=public_id).first()
+    gone = withdrawn_incident(public_id)
     if gone is None:
         # Drafts, records in review and unknown ids look the same from outside.
         raise Http404(_("No published incident has this id."))
-    if gone.duplicate_of_id:
-        survivor = Incident.objects.published().filter(pk=gone.duplicate_of_id).first()
-        if survivor is not None:
-            return redirect("incident-detail", public_id=survivor.public_id, permanent=True)
+    if gone["replaced_by"]:
+        return redirect("incident-detail", public_id=gone["replaced_by"], permanent=True)
     return render(request, "incidents/incident_gone.html", {"incident": gone}, status=410)
 
 

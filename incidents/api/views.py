@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, F, QuerySet, When
+from django.db.models import F, QuerySet
 from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -16,14 +16,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import PublicCursorPagination, StrictFilterBackend, as_utc, reject_unknown_params
+from core.api import (
+    PublicCursorPagination,
+    StrictFilterBackend,
+    as_utc,
+    declared_fields,
+    reject_unknown_params,
+)
 from core.renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, csv_lines, dumps
 from incidents.api import openapi
-from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet
+from incidents.api.serializers import IncidentTypeSerializer, RegionSerializer
+from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet, plus_restored
 from incidents.models import (
     Incident,
     IncidentType,
-    PublicationStatus,
     Region,
 )
 from incidents.selectors import (
@@ -32,6 +38,9 @@ from incidents.selectors import (
     public_incident_documents,
     public_incident_rows,
     public_incidents,
+    region_by_code,
+    replaced_by,
+    withdrawn_incident,
     withdrawn_incidents,
 )
 
@@ -170,26 +179,16 @@ class IncidentDetail(APIView):
             response = Response(document)
             response["Last-Modified"] = http_date(document["updated_at"].timestamp())
             return response
-        gone = (
-            withdrawn_incidents()
-            .filter(public_id=public_id)
-            .values("public_id", "withdrawn_at", "withdrawal_reason", survivor=F("duplicate_of"))
-            .first()
-        )
+        gone = withdrawn_incident(public_id)
         if gone is None:
             raise NotFound("No published incident has this id.")
-        survivor_id = gone.pop("survivor")  # Internal: never part of the 410 body.
-        survivor = (
-            Incident.objects.published().filter(pk=survivor_id).first() if survivor_id else None
-        )
+        survivor = gone.pop("replaced_by")  # A redirect, never part of the 410 body.
         if survivor is not None:
-            return HttpResponsePermanentRedirect(
-                reverse("api:incident-detail", args=[survivor.public_id])
-            )
+            return HttpResponsePermanentRedirect(reverse("api:incident-detail", args=[survivor]))
         return Response(gone, status=410)
 
 
-REGION_FIELDS = ("code", "iso_code", "level", "name_en", "name_uk", "latitude", "longitude")
+REGION_FIELDS = declared_fields(RegionSerializer, besides=["parent_code"])
 
 
 def _region_rows(queryset) -> list[dict[str, Any]]:
@@ -213,12 +212,10 @@ class RegionDetail(APIView):
 
     def get(self, request: Request, code: str):
         reject_unknown_params(request, ())
-        code = code.strip().upper()
-        region = Region.objects.filter(code=code) | Region.objects.filter(iso_code=code)
-        rows = _region_rows(region)
-        if not rows:
+        region = region_by_code(code)
+        if region is None:
             raise NotFound("No region has this KATOTTH or ISO 3166-2 code.")
-        return Response(rows[0])
+        return Response(_region_rows(Region.objects.filter(pk=region.pk))[0])
 
 
 @openapi.incident_type_list
@@ -230,7 +227,7 @@ class IncidentTypeList(APIView):
         return Response(
             list(
                 IncidentType.objects.order_by("slug").values(
-                    "slug", "name_en", "name_uk", "description", "legal_reference"
+                    *declared_fields(IncidentTypeSerializer)
                 )
             )
         )
@@ -266,8 +263,7 @@ class WithdrawnList(generics.ListAPIView):
         raw = self.request.query_params.get("since")
         if raw is not None:
             try:
-                # A "+" in an unencoded query string arrives as a space.
-                since = parse_datetime(raw.replace(" ", "+")) if raw else None
+                since = parse_datetime(plus_restored(raw)) if raw else None
             except ValueError:  # well-formed but impossible, e.g. month 13
                 since = None
             if since is None or since.tzinfo is None:
@@ -281,17 +277,7 @@ class WithdrawnList(generics.ListAPIView):
                 )
             since = as_utc(since)
         return withdrawn_incidents(since).values(
-            "public_id",
-            "withdrawn_at",
-            reason=F("withdrawal_reason"),
-            # Only a survivor the public can see; one still in review is no address to follow.
-            replaced_by=Case(
-                When(
-                    duplicate_of__publication_status=PublicationStatus.PUBLISHED,
-                    then=F("duplicate_of__public_id"),
-                ),
-                default=None,
-            ),
+            "public_id", "withdrawn_at", reason=F("withdrawal_reason"), replaced_by=replaced_by()
         )
 
     def list(self, request: Request, *args, **kwargs):

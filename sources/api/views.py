@@ -11,16 +11,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import PublicCursorPagination, reject_unknown_params
+from core.api import PublicCursorPagination, declared_fields, reject_unknown_params
 from core.renderers import ORJSONRenderer
 from sources.api import openapi
 from sources.api.serializers import SourceSerializer
 from sources.models import SourceDocument
 from sources.selectors import public_sources, published_incidents_citing
 
-# The columns of a public source are the fields its serializer declares, less the citing
-# incidents, which come from a query of their own.
-FIELDS = [name for name in SourceSerializer._declared_fields if name != "incidents"]
+# The citing incidents come from a query of their own.
+FIELDS = declared_fields(SourceSerializer, besides=["incidents"])
 
 
 def _rows(queryset: QuerySet[SourceDocument]) -> QuerySet[dict[str, Any]]:
