@@ -7,7 +7,6 @@ costs the same few queries whatever its size.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -108,7 +107,8 @@ def public_incident_rows(queryset: QuerySet[Incident]) -> QuerySet[dict[str, Any
     return queryset.values(*PUBLIC_FIELDS, **PUBLIC_RELATED)
 
 
-def _oblasts() -> dict[str, dict[str, Any]]:
+def oblasts_by_code() -> dict[str, dict[str, Any]]:
+    """The oblast-level units by KATOTTH code, as documents show them."""
     return {
         oblast["code"]: oblast
         for oblast in Region.objects.filter(level=RegionLevel.OBLAST).values(
@@ -117,7 +117,8 @@ def _oblasts() -> dict[str, dict[str, Any]]:
     }
 
 
-def _public_sources(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def public_sources_of(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The public sources each incident cites, with their role for it."""
     by_incident: dict[int, list[dict[str, Any]]] = defaultdict(list)
     links = (
         IncidentSource.objects.filter(incident_id__in=incident_ids, source__is_public=True)
@@ -140,7 +141,7 @@ def _public_sources(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return by_incident
 
 
-def _public_testimonies(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def public_testimonies_of(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Anonymised summaries the witness agreed to publish and a reviewer marked public."""
     by_incident: dict[int, list[dict[str, Any]]] = defaultdict(list)
     links = (
@@ -164,7 +165,7 @@ def _public_testimonies(incident_ids: list[int]) -> dict[int, list[dict[str, Any
     return by_incident
 
 
-def _public_corrections(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def correction_logs_of(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each incident's public correction log, oldest first."""
     by_incident: dict[int, list[dict[str, Any]]] = defaultdict(list)
     notes = (
@@ -176,95 +177,6 @@ def _public_corrections(incident_ids: list[int]) -> dict[int, list[dict[str, Any
         incident_id = note.pop("incident_id")
         by_incident[incident_id].append(note)
     return by_incident
-
-
-def public_incident_documents(
-    rows: list[dict[str, Any]], *, site_url: str = ""
-) -> list[dict[str, Any]]:
-    """Public incident documents for a page of rows from `public_incident_rows`: four queries."""
-    ids = [row["id"] for row in rows]
-    sources = _public_sources(ids)
-    testimonies = _public_testimonies(ids)
-    corrections = _public_corrections(ids)
-    oblasts = _oblasts() if rows else {}
-    return [
-        _document(
-            row,
-            sources.get(row["id"], []),
-            testimonies.get(row["id"], []),
-            corrections.get(row["id"], []),
-            oblasts,
-            site_url,
-        )
-        for row in rows
-    ]
-
-
-def _document(row, sources, testimonies, corrections, oblasts, site_url) -> dict[str, Any]:
-    latitude, longitude = public_coordinates(
-        row["latitude"], row["longitude"], row["geo_precision"], row["coordinates_public"]
-    )
-    region = None
-    if row["region_code"]:
-        oblast = oblasts.get(row["region_path"].split("/", 1)[0])
-        region = {
-            "code": row["region_code"],
-            "iso_code": row["region_iso_code"],
-            "level": row["region_level"],
-            "name_en": row["region_name_en"],
-            "name_uk": row["region_name_uk"],
-            "oblast": oblast,
-        }
-    incident_type = None
-    if row["type_slug"]:
-        incident_type = {
-            "slug": row["type_slug"],
-            "name_en": row["type_name_en"],
-            "name_uk": row["type_name_uk"],
-        }
-    return {
-        "public_id": row["public_id"],
-        "url": f"{site_url}/incidents/{row['public_id']}/",
-        "title": row["title"],
-        "summary": row["summary"],
-        "incident_type": incident_type,
-        "date_start": row["date_start"],
-        "date_end": row["date_end"],
-        "date_precision": row["date_precision"],
-        "region": region,
-        "location_name": row["location_name"],
-        "latitude": latitude,
-        "longitude": longitude,
-        "geo_precision": row["geo_precision"],
-        "killed_low": row["killed_low"],
-        "killed_best": row["killed_best"],
-        "killed_high": row["killed_high"],
-        "victim_category": row["victim_category"],
-        "perpetrator_force": row["perpetrator_force"],
-        "perpetrator_unit": row["perpetrator_unit"],
-        "attribution_confidence": row["attribution_confidence"],
-        "verification_status": row["verification_status"],
-        "verification_rationale": row["verification_rationale"],
-        "published_at": row["published_at"],
-        "updated_at": row["public_updated_at"],
-        "sources": sources,
-        "testimonies": testimonies,
-        "corrections": corrections,
-    }
-
-
-def iter_public_incident_documents(
-    queryset: QuerySet[Incident], *, site_url: str = "", batch_size: int = 1000
-) -> Iterator[dict[str, Any]]:
-    """Every incident of `queryset` as a public document, read through a server-side cursor."""
-    batch: list[dict[str, Any]] = []
-    for row in public_incident_rows(queryset).iterator(chunk_size=batch_size):
-        batch.append(row)
-        if len(batch) == batch_size:
-            yield from public_incident_documents(batch, site_url=site_url)
-            batch = []
-    if batch:
-        yield from public_incident_documents(batch, site_url=site_url)
 
 
 def incident_stats(queryset: QuerySet[Incident]) -> dict[str, Any]:
@@ -296,7 +208,7 @@ def incident_stats(queryset: QuerySet[Incident]) -> dict[str, Any]:
     by_month = grouped("month", month=TruncMonth("date_start"))
     for row in by_month:
         row["month"] = row["month"].strftime("%Y-%m") if row["month"] else None
-    oblasts = _oblasts()
+    oblasts = oblasts_by_code()
     by_oblast = [
         {"oblast": oblasts.get(row.pop("oblast_code")), **row}
         for row in grouped("oblast_code", oblast_code=_oblast_code_expression())

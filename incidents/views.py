@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from incidents.api.serializers import incident_documents
 from incidents.charts import bar_chart
 from incidents.filters import IncidentFilterSet, one_value_each
 from incidents.models import IncidentType, Region, RegionLevel, VerificationStatus
@@ -26,7 +27,6 @@ from incidents.presentation import (
 )
 from incidents.selectors import (
     incident_stats,
-    public_incident_documents,
     public_incident_rows,
     public_incidents,
     withdrawn_incident,
@@ -75,7 +75,7 @@ def _decorate(document: dict) -> dict:
 def _documents(queryset, request: HttpRequest) -> list[dict]:
     site_url = request.build_absolute_uri("/").rstrip("/")
     rows = list(public_incident_rows(queryset))
-    return [_decorate(document) for document in public_incident_documents(rows, site_url=site_url)]
+    return [_decorate(document) for document in incident_documents(rows, site_url=site_url)]
 
 
 def _stats() -> dict:

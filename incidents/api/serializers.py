@@ -1,13 +1,21 @@
-"""The shapes of the public incident API: every document the incident endpoints answer with,
-field by field, for /api/v1/schema/ and the docs page.
+"""The shapes of the public incident: the documents the incident endpoints (and the site's
+record pages) show, field by field, and their CSV and GeoJSON forms.
 
-The views answer with plain dicts built from the selectors' rows; tests/incidents/test_api_schema.py
-checks real responses against these shapes, so a document that drifts from its description fails
-a test.
+Each serializer describes a document for /api/v1/schema/ and the docs page; the documents
+themselves are built below as plain dicts from the selectors' rows, without a serializer's
+per-field work, so that lists stay close to the speed of the query behind them.
+tests/incidents/test_api_schema.py checks real responses against the serializers, so a document
+that drifts from its description fails a test. A new public field is read in
+`incidents.selectors` and shaped here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -17,10 +25,19 @@ from incidents.models import (
     CorrectionNoteKind,
     DatePrecision,
     GeoPrecision,
+    Incident,
     RegionLevel,
     SourceRole,
     VerificationStatus,
     VictimCategory,
+)
+from incidents.selectors import (
+    correction_logs_of,
+    oblasts_by_code,
+    public_coordinates,
+    public_incident_rows,
+    public_sources_of,
+    public_testimonies_of,
 )
 from sources.models import Directness, SourceKind
 
@@ -253,3 +270,168 @@ class GoneSerializer(serializers.Serializer):
     public_id = serializers.CharField()
     withdrawn_at = serializers.DateTimeField()
     withdrawal_reason = serializers.CharField()
+
+
+# The documents ---------------------------------------------------------------------------------
+
+
+def incident_documents(rows: list[dict[str, Any]], *, site_url: str = "") -> list[dict[str, Any]]:
+    """The public documents of a page of rows from `selectors.public_incident_rows`: four
+    queries, whatever the size of the page."""
+    ids = [row["id"] for row in rows]
+    sources = public_sources_of(ids)
+    testimonies = public_testimonies_of(ids)
+    corrections = correction_logs_of(ids)
+    oblasts = oblasts_by_code() if rows else {}
+    return [
+        _document(
+            row,
+            sources.get(row["id"], []),
+            testimonies.get(row["id"], []),
+            corrections.get(row["id"], []),
+            oblasts,
+            site_url,
+        )
+        for row in rows
+    ]
+
+
+def _document(row, sources, testimonies, corrections, oblasts, site_url) -> dict[str, Any]:
+    latitude, longitude = public_coordinates(
+        row["latitude"], row["longitude"], row["geo_precision"], row["coordinates_public"]
+    )
+    region = None
+    if row["region_code"]:
+        oblast = oblasts.get(row["region_path"].split("/", 1)[0])
+        region = {
+            "code": row["region_code"],
+            "iso_code": row["region_iso_code"],
+            "level": row["region_level"],
+            "name_en": row["region_name_en"],
+            "name_uk": row["region_name_uk"],
+            "oblast": oblast,
+        }
+    incident_type = None
+    if row["type_slug"]:
+        incident_type = {
+            "slug": row["type_slug"],
+            "name_en": row["type_name_en"],
+            "name_uk": row["type_name_uk"],
+        }
+    return {
+        "public_id": row["public_id"],
+        "url": f"{site_url}/incidents/{row['public_id']}/",
+        "title": row["title"],
+        "summary": row["summary"],
+        "incident_type": incident_type,
+        "date_start": row["date_start"],
+        "date_end": row["date_end"],
+        "date_precision": row["date_precision"],
+        "region": region,
+        "location_name": row["location_name"],
+        "latitude": latitude,
+        "longitude": longitude,
+        "geo_precision": row["geo_precision"],
+        "killed_low": row["killed_low"],
+        "killed_best": row["killed_best"],
+        "killed_high": row["killed_high"],
+        "victim_category": row["victim_category"],
+        "perpetrator_force": row["perpetrator_force"],
+        "perpetrator_unit": row["perpetrator_unit"],
+        "attribution_confidence": row["attribution_confidence"],
+        "verification_status": row["verification_status"],
+        "verification_rationale": row["verification_rationale"],
+        "published_at": row["published_at"],
+        "updated_at": row["public_updated_at"],
+        "sources": sources,
+        "testimonies": testimonies,
+        "corrections": corrections,
+    }
+
+
+def iter_incident_documents(
+    queryset: QuerySet[Incident], *, site_url: str = "", batch_size: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """Every incident of `queryset` as a public document, read through a server-side cursor."""
+    batch: list[dict[str, Any]] = []
+    for row in public_incident_rows(queryset).iterator(chunk_size=batch_size):
+        batch.append(row)
+        if len(batch) == batch_size:
+            yield from incident_documents(batch, site_url=site_url)
+            batch = []
+    if batch:
+        yield from incident_documents(batch, site_url=site_url)
+
+
+# CSV and GeoJSON -------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "public_id",
+    "url",
+    "title",
+    "summary",
+    "incident_type",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "region_code",
+    "region_iso_code",
+    "region_name_en",
+    "region_name_uk",
+    "oblast_iso_code",
+    "oblast_name_en",
+    "location_name",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "killed_low",
+    "killed_best",
+    "killed_high",
+    "victim_category",
+    "perpetrator_force",
+    "perpetrator_unit",
+    "attribution_confidence",
+    "verification_status",
+    "verification_rationale",
+    "published_at",
+    "updated_at",
+    "source_ids",
+]
+
+
+def _iso(moment: dt.datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def csv_row(document: dict[str, Any]) -> list[Any]:
+    region = document["region"] or {}
+    oblast = region.get("oblast") or {}
+    incident_type = document["incident_type"] or {}
+    flat = {
+        **document,
+        "incident_type": incident_type.get("slug", ""),
+        "region_code": region.get("code", ""),
+        "region_iso_code": region.get("iso_code") or "",
+        "region_name_en": region.get("name_en", ""),
+        "region_name_uk": region.get("name_uk", ""),
+        "oblast_iso_code": oblast.get("iso_code", ""),
+        "oblast_name_en": oblast.get("name_en", ""),
+        "source_ids": ";".join(source["public_id"] for source in document["sources"]),
+        # The same ISO 8601 form as the JSON.
+        "published_at": _iso(document["published_at"]),
+        "updated_at": _iso(document["updated_at"]),
+    }
+    return ["" if flat[column] is None else flat[column] for column in CSV_COLUMNS]
+
+
+def geojson_feature(document: dict[str, Any]) -> dict[str, Any]:
+    """An incident document as a GeoJSON feature: a point at its public precision, if any."""
+    latitude, longitude = document["latitude"], document["longitude"]
+    return {
+        "type": "Feature",
+        "id": document["public_id"],
+        "geometry": None
+        if latitude is None
+        else {"type": "Point", "coordinates": [longitude, latitude]},
+        "properties": document,
+    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import F, QuerySet
@@ -25,7 +24,15 @@ from core.api import (
 )
 from core.renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, csv_lines, dumps
 from incidents.api import openapi
-from incidents.api.serializers import IncidentTypeSerializer, RegionSerializer
+from incidents.api.serializers import (
+    CSV_COLUMNS,
+    IncidentTypeSerializer,
+    RegionSerializer,
+    csv_row,
+    geojson_feature,
+    incident_documents,
+    iter_incident_documents,
+)
 from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet, plus_restored
 from incidents.models import (
     Incident,
@@ -34,8 +41,6 @@ from incidents.models import (
 )
 from incidents.selectors import (
     incident_stats,
-    iter_public_incident_documents,
-    public_incident_documents,
     public_incident_rows,
     public_incidents,
     region_by_code,
@@ -44,82 +49,15 @@ from incidents.selectors import (
     withdrawn_incidents,
 )
 
-CSV_COLUMNS = [
-    "public_id",
-    "url",
-    "title",
-    "summary",
-    "incident_type",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "region_code",
-    "region_iso_code",
-    "region_name_en",
-    "region_name_uk",
-    "oblast_iso_code",
-    "oblast_name_en",
-    "location_name",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "killed_low",
-    "killed_best",
-    "killed_high",
-    "victim_category",
-    "perpetrator_force",
-    "perpetrator_unit",
-    "attribution_confidence",
-    "verification_status",
-    "verification_rationale",
-    "published_at",
-    "updated_at",
-    "source_ids",
-]
-
 
 def _site_url(request: Request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _iso(moment: dt.datetime | None) -> str:
-    return moment.isoformat() if moment else ""
-
-
-def _csv_row(document: dict[str, Any]) -> list[Any]:
-    region = document["region"] or {}
-    oblast = region.get("oblast") or {}
-    incident_type = document["incident_type"] or {}
-    flat = {
-        **document,
-        "incident_type": incident_type.get("slug", ""),
-        "region_code": region.get("code", ""),
-        "region_iso_code": region.get("iso_code") or "",
-        "region_name_en": region.get("name_en", ""),
-        "region_name_uk": region.get("name_uk", ""),
-        "oblast_iso_code": oblast.get("iso_code", ""),
-        "oblast_name_en": oblast.get("name_en", ""),
-        "source_ids": ";".join(source["public_id"] for source in document["sources"]),
-        # The same ISO 8601 form as the JSON.
-        "published_at": _iso(document["published_at"]),
-        "updated_at": _iso(document["updated_at"]),
-    }
-    return ["" if flat[column] is None else flat[column] for column in CSV_COLUMNS]
-
-
 def _geojson_chunks(documents) -> Any:
     yield b'{"type":"FeatureCollection","features":['
     for position, document in enumerate(documents):
-        latitude, longitude = document["latitude"], document["longitude"]
-        feature = {
-            "type": "Feature",
-            "id": document["public_id"],
-            "geometry": None
-            if latitude is None
-            else {"type": "Point", "coordinates": [longitude, latitude]},
-            "properties": document,
-        }
-        yield (b"," if position else b"") + dumps(feature)
+        yield (b"," if position else b"") + dumps(geojson_feature(document))
     yield b"]}"
 
 
@@ -152,16 +90,16 @@ class IncidentList(generics.ListAPIView):
         site_url = _site_url(request)
         export = request.accepted_renderer.format
         if export in ("csv", "geojson"):
-            documents = iter_public_incident_documents(queryset, site_url=site_url)
+            documents = iter_incident_documents(queryset, site_url=site_url)
             if export == "csv":
-                body, content_type = csv_lines(CSV_COLUMNS, map(_csv_row, documents)), "text/csv"
+                body, content_type = csv_lines(CSV_COLUMNS, map(csv_row, documents)), "text/csv"
             else:
                 body, content_type = _geojson_chunks(documents), "application/geo+json"
             response = StreamingHttpResponse(body, content_type=f"{content_type}; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="incidents.{export}"'
             return response
         page = self.paginate_queryset(public_incident_rows(queryset))
-        return self.get_paginated_response(public_incident_documents(page, site_url=site_url))
+        return self.get_paginated_response(incident_documents(page, site_url=site_url))
 
 
 @openapi.incident_detail
@@ -175,7 +113,7 @@ class IncidentDetail(APIView):
         reject_unknown_params(request, ())
         rows = list(public_incident_rows(public_incidents().filter(public_id=public_id)))
         if rows:
-            (document,) = public_incident_documents(rows, site_url=_site_url(request))
+            (document,) = incident_documents(rows, site_url=_site_url(request))
             response = Response(document)
             response["Last-Modified"] = http_date(document["updated_at"].timestamp())
             return response
