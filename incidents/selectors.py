@@ -117,11 +117,15 @@ def oblasts_by_code() -> dict[str, dict[str, Any]]:
     }
 
 
-def public_sources_of(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The public sources each incident cites, with their role for it."""
-    by_incident: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    links = (
-        IncidentSource.objects.filter(incident_id__in=incident_ids, source__is_public=True)
+# The evidence and the correction log that documents show, each as one queryset over every
+# incident, so that a page narrows it to its own incidents (`of_incidents`) and the benchmark's
+# baseline can run the very same SQL.
+
+
+def public_source_links() -> QuerySet[dict[str, Any]]:
+    """The public sources incidents cite, with their role, in the order a document lists them."""
+    return (
+        IncidentSource.objects.filter(source__is_public=True)
         .order_by("incident_id", "source__published_on", "source_id")
         .values(
             "incident_id",
@@ -135,18 +139,12 @@ def public_sources_of(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]
             published_on=F("source__published_on"),
         )
     )
-    for link in links:
-        incident_id = link.pop("incident_id")
-        by_incident[incident_id].append(link)
-    return by_incident
 
 
-def public_testimonies_of(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def public_testimony_links() -> QuerySet[dict[str, Any]]:
     """Anonymised summaries the witness agreed to publish and a reviewer marked public."""
-    by_incident: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    links = (
+    return (
         IncidentTestimony.objects.filter(
-            incident_id__in=incident_ids,
             testimony__summary_is_public=True,
             testimony__witness__consent_publish_anonymised=True,
         )
@@ -159,24 +157,23 @@ def public_testimonies_of(incident_ids: list[int]) -> dict[int, list[dict[str, A
             summary=F("testimony__public_summary"),
         )
     )
-    for link in links:
-        incident_id = link.pop("incident_id")
-        by_incident[incident_id].append(link)
-    return by_incident
 
 
-def correction_logs_of(incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def correction_log() -> QuerySet[dict[str, Any]]:
     """Each incident's public correction log, oldest first."""
-    by_incident: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    notes = (
-        CorrectionNote.objects.filter(incident_id__in=incident_ids)
-        .order_by("incident_id", "noted_at", "id")
-        .values("incident_id", "noted_at", "kind", note=F("text"))
+    return CorrectionNote.objects.order_by("incident_id", "noted_at", "id").values(
+        "incident_id", "noted_at", "kind", note=F("text")
     )
-    for note in notes:
-        incident_id = note.pop("incident_id")
-        by_incident[incident_id].append(note)
-    return by_incident
+
+
+def of_incidents(
+    rows: QuerySet[dict[str, Any]], incident_ids: list[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """The rows of one of the querysets above that belong to these incidents, by incident."""
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows.filter(incident_id__in=incident_ids):
+        grouped[row.pop("incident_id")].append(row)
+    return grouped
 
 
 def incident_stats(queryset: QuerySet[Incident]) -> dict[str, Any]:

@@ -32,12 +32,13 @@ from incidents.models import (
     VictimCategory,
 )
 from incidents.selectors import (
-    correction_logs_of,
+    correction_log,
     oblasts_by_code,
+    of_incidents,
     public_coordinates,
     public_incident_rows,
-    public_sources_of,
-    public_testimonies_of,
+    public_source_links,
+    public_testimony_links,
 )
 from sources.models import Directness, SourceKind
 
@@ -279,9 +280,9 @@ def incident_documents(rows: list[dict[str, Any]], *, site_url: str = "") -> lis
     """The public documents of a page of rows from `selectors.public_incident_rows`: four
     queries, whatever the size of the page."""
     ids = [row["id"] for row in rows]
-    sources = public_sources_of(ids)
-    testimonies = public_testimonies_of(ids)
-    corrections = correction_logs_of(ids)
+    sources = of_incidents(public_source_links(), ids)
+    testimonies = of_incidents(public_testimony_links(), ids)
+    corrections = of_incidents(correction_log(), ids)
     oblasts = oblasts_by_code() if rows else {}
     return [
         _document(

@@ -2,7 +2,8 @@
 
 It fills the current database with N fictional published incidents ("Benchmark record N", each
 citing one fictional public source), then times requests to /api/v1/incidents/ through Django's
-test client, and the same reads done with one hand-written SQL query and orjson in the same run.
+test client, and the same reads without Django in the same run: the SQL of the same selectors and
+filters, one query per page through a plain psycopg connection, and orjson.
 The ratio API/baseline is what to watch: it does not depend on the machine as much as the times.
 
     manage.py benchmark_api --incidents 100000 --repeat 30   # generate, then measure
@@ -32,11 +33,13 @@ import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.test import Client, override_settings
 from psycopg.rows import dict_row
 
 from core.public_ids import new_incident_id, new_source_id
 from incidents import services
+from incidents.filters import IncidentFilterSet
 from incidents.models import (
     DatePrecision,
     GeoPrecision,
@@ -45,6 +48,13 @@ from incidents.models import (
     Region,
     VerificationStatus,
     VictimCategory,
+)
+from incidents.selectors import (
+    correction_log,
+    public_incident_rows,
+    public_incidents,
+    public_source_links,
+    public_testimony_links,
 )
 from sources.models import SourceDocument
 
@@ -77,53 +87,14 @@ SUMMARIES = {
     "other": "ill-treatment of prisoners",
 }
 
-# The baseline: the same page with one query (evidence aggregated in SQL) and orjson.
-BASELINE_COLUMNS = """
-    i.id, i.public_id, i.title, i.summary, i.date_start, i.date_end, i.date_precision,
-    i.location_name, i.latitude, i.longitude, i.geo_precision, i.coordinates_public,
-    i.killed_low, i.killed_best, i.killed_high, i.victim_category, i.perpetrator_force,
-    i.perpetrator_unit, i.attribution_confidence, i.verification_status,
-    i.verification_rationale, i.published_at, i.public_updated_at AS updated_at,
-    t.slug AS type_slug, t.name_en AS type_name_en, t.name_uk AS type_name_uk,
-    r.code AS region_code, r.iso_code AS region_iso_code, r.level AS region_level,
-    r.name_en AS region_name_en, r.name_uk AS region_name_uk,
-    o.code AS oblast_code, o.iso_code AS oblast_iso_code, o.name_en AS oblast_name_en,
-    o.name_uk AS oblast_name_uk
-"""
-BASELINE_FROM = """
-    FROM incidents_incident i
-    LEFT JOIN incidents_incidenttype t ON t.id = i.incident_type_id
-    LEFT JOIN incidents_region r ON r.id = i.region_id
-    LEFT JOIN incidents_region o ON o.code = split_part(r.path, '/', 1)
-    WHERE i.publication_status = 'published' {where}
-"""
-BASELINE_EVIDENCE = """
-    (SELECT coalesce(json_agg(json_build_object(
-        'public_id', s.public_id, 'role', l.role, 'title', s.title, 'publisher', s.publisher,
-        'kind', s.kind, 'url', s.url, 'archive_url', s.archive_url,
-        'published_on', s.published_on) ORDER BY s.published_on, s.id), '[]')
-     FROM incidents_incidentsource l JOIN sources_sourcedocument s ON s.id = l.source_id
-     WHERE l.incident_id = i.id AND s.is_public) AS sources,
-    (SELECT coalesce(json_agg(json_build_object(
-        'public_id', m.public_id, 'directness', m.directness, 'summary', m.public_summary)
-        ORDER BY m.id), '[]')
-     FROM incidents_incidenttestimony k JOIN sources_testimony m ON m.id = k.testimony_id
-     JOIN sources_witness w ON w.id = m.witness_id
-     WHERE k.incident_id = i.id AND m.summary_is_public AND w.consent_publish_anonymised
-       AND m.public_summary <> '') AS testimonies,
-    (SELECT coalesce(json_agg(json_build_object(
-        'noted_at', n.noted_at, 'kind', n.kind, 'note', n.text) ORDER BY n.noted_at, n.id), '[]')
-     FROM incidents_correctionnote n WHERE n.incident_id = i.id) AS corrections
-"""
-BASELINE_SOURCE_IDS = """
-    (SELECT string_agg(s.public_id, ';' ORDER BY s.published_on, s.id)
-     FROM incidents_incidentsource l JOIN sources_sourcedocument s ON s.id = l.source_id
-     WHERE l.incident_id = i.id AND s.is_public) AS source_ids
-"""
-TEXT_MATCH = (
-    "AND i.search_vector @@ (websearch_to_tsquery('english', %(q)s) "
-    "|| websearch_to_tsquery('simple', unaccent(%(q)s)))"
-)
+# The baseline runs the API's own SQL (from the same selectors and filters) in one round trip
+# per page, with the evidence aggregated by the database, through a plain psycopg connection.
+EVIDENCE = {
+    "sources": public_source_links,
+    "testimonies": public_testimony_links,
+    "corrections": correction_log,
+}
+NEWEST_FIRST = ("-date_start", "-id")
 
 
 @dataclass
@@ -233,37 +204,27 @@ class Command(BaseCommand):
         total = published.count()
         if not total:
             raise CommandError("There are no published incidents to measure.")
-        oblast_path = Region.objects.get(iso_code="UA-14").path
         client = Client()
-        baseline = _Baseline()
-        cases = [
-            Case(
-                "first page",
-                LIST_URL,
-                lambda: baseline.page(""),
-                repeat,
-            ),
-            Case(
-                "?region=UA-14",
-                f"{LIST_URL}?region=UA-14",
-                lambda: baseline.page("AND r.path LIKE %(path)s", path=oblast_path + "%"),
-                repeat,
-            ),
-            Case(
-                "?q=execution",
-                f"{LIST_URL}?q=execution",
-                lambda: baseline.page(TEXT_MATCH, q="execution"),
-                repeat,
-            ),
-            Case("?format=csv (all rows)", f"{LIST_URL}?format=csv", baseline.csv, export_repeat),
-        ]
         # The rate limit would refuse the repeated requests; debug mode would log every query.
         quiet = override_settings(
             DEBUG=False,
             ALLOWED_HOSTS=["testserver"],
             API_RATE_LIMITS={"anon": None, "partner": None},
         )
-        with quiet, baseline:
+        with quiet, _Baseline() as baseline:
+            cases = [
+                Case(name, f"{LIST_URL}{query}", baseline.page(filters), repeat)
+                for name, query, filters in (
+                    ("first page", "", {}),
+                    ("?region=UA-14", "?region=UA-14", {"region": "UA-14"}),
+                    ("?q=execution", "?q=execution", {"q": "execution"}),
+                )
+            ]
+            cases.append(
+                Case(
+                    "?format=csv (all rows)", f"{LIST_URL}?format=csv", baseline.csv, export_repeat
+                )
+            )
             results = [self._time_case(client, case) for case in cases]
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
@@ -328,7 +289,9 @@ def _default(value: Any) -> Any:
 
 
 class _Baseline:
-    """The same reads, by hand: one query through a plain psycopg connection, then orjson/csv."""
+    """The same reads without Django: the SQL of the API's selectors and filters, compiled once
+    with its parameters in place, then run through a plain psycopg connection and written with
+    orjson or csv. Each page is one query, its evidence aggregated with `json_agg`."""
 
     def __enter__(self) -> _Baseline:
         params = dict(connection.get_connection_params())
@@ -340,20 +303,39 @@ class _Baseline:
     def __exit__(self, *exc_info: Any) -> None:
         self.connection.close()
 
-    def page(self, where: str, **params: Any) -> int:
-        sql = (
-            f"SELECT {BASELINE_COLUMNS}, {BASELINE_EVIDENCE} "
-            f"{BASELINE_FROM.format(where=where)} "
-            f"ORDER BY i.date_start DESC, i.id DESC LIMIT {PAGE + 1}"
+    def _literal(self, queryset: QuerySet) -> str:
+        sql, params = queryset.query.sql_with_params()
+        return psycopg.ClientCursor(self.connection).mogrify(sql, params)
+
+    def _rows(self, filters: dict[str, str]) -> QuerySet:
+        filterset = IncidentFilterSet(filters, queryset=public_incidents())
+        if not filterset.is_valid():
+            raise CommandError(f"The baseline's filters are invalid: {filterset.errors}")
+        return public_incident_rows(filterset.qs.order_by(*NEWEST_FIRST))
+
+    def page(self, filters: dict[str, str]) -> Callable[[], int]:
+        """A function that reads the first page under `filters` as the baseline does."""
+        evidence = ", ".join(
+            f"(SELECT coalesce(json_agg(e), '[]') FROM ({self._literal(links())}) e "
+            f"WHERE e.incident_id = page.id) AS {name}"
+            for name, links in EVIDENCE.items()
         )
-        with self.connection.cursor(row_factory=dict_row) as cursor:
-            rows = cursor.execute(sql, params).fetchall()
-        return len(orjson.dumps({"results": rows[:PAGE]}, default=_default))
+        rows = self._literal(self._rows(filters)[: PAGE + 1])
+        sql = f"SELECT page.*, {evidence} FROM ({rows}) page"
+
+        def read() -> int:
+            with self.connection.cursor(row_factory=dict_row) as cursor:
+                found = cursor.execute(sql).fetchall()
+            return len(orjson.dumps({"results": found[:PAGE]}, default=_default))
+
+        return read
 
     def csv(self) -> int:
+        sources = self._literal(public_source_links())
         sql = (
-            f"SELECT {BASELINE_COLUMNS}, {BASELINE_SOURCE_IDS} {BASELINE_FROM.format(where='')} "
-            "ORDER BY i.date_start DESC, i.id DESC"
+            "SELECT page.*, (SELECT string_agg(e.public_id, ';') "
+            f"FROM ({sources}) e WHERE e.incident_id = page.id) AS source_ids "
+            f"FROM ({self._literal(self._rows({}))}) page"
         )
         buffer = io.StringIO()
         writer = csv.writer(buffer)
