@@ -50,14 +50,19 @@ class OblastSerializer(serializers.Serializer):
     name_uk = serializers.CharField()
 
 
-class IncidentRegionSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="KATOTTH code of the smallest unit that is known.")
+class UnitSerializer(serializers.Serializer):
+    """What every administrative unit shows of itself."""
+
+    code = serializers.CharField(help_text="KATOTTH code.")
     iso_code = serializers.CharField(
         allow_null=True, help_text="ISO 3166-2 code; oblast-level units only."
     )
     level = serializers.ChoiceField(choices=RegionLevel.choices)
     name_en = serializers.CharField()
     name_uk = serializers.CharField()
+
+
+class IncidentRegionSerializer(UnitSerializer):
     oblast = OblastSerializer(
         allow_null=True, help_text="The oblast-level unit it lies in (itself for an oblast)."
     )
@@ -122,7 +127,9 @@ class IncidentSerializer(serializers.Serializer):
         choices=DatePrecision.choices,
         help_text="How precisely the date is known; show the date no more precisely than this.",
     )
-    region = IncidentRegionSerializer(allow_null=True)
+    region = IncidentRegionSerializer(
+        allow_null=True, help_text="The smallest unit where the incident is known to have happened."
+    )
     location_name = serializers.CharField(help_text="Empty when not public or unknown.")
     latitude = serializers.FloatField(
         allow_null=True,
@@ -188,14 +195,7 @@ class GeoJSONFeatureCollectionSerializer(serializers.Serializer):
     features = GeoJSONFeatureSerializer(many=True)
 
 
-class RegionSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="KATOTTH code.")
-    iso_code = serializers.CharField(
-        allow_null=True, help_text="ISO 3166-2 code; oblast-level units only."
-    )
-    level = serializers.ChoiceField(choices=RegionLevel.choices)
-    name_en = serializers.CharField()
-    name_uk = serializers.CharField()
+class RegionSerializer(UnitSerializer):
     latitude = serializers.FloatField(allow_null=True, help_text="Of its centre, where known.")
     longitude = serializers.FloatField(allow_null=True)
     parent_code = serializers.CharField(
@@ -366,42 +366,27 @@ def iter_incident_documents(
 
 # CSV and GeoJSON -------------------------------------------------------------------------------
 
+# How the nested members of a document become CSV columns; every other field of the document is
+# a column of its own, in the same order.
+_CSV_FLATTENED = {
+    "incident_type": ["incident_type"],  # its slug
+    "region": [
+        "region_code",
+        "region_iso_code",
+        "region_name_en",
+        "region_name_uk",
+        "oblast_iso_code",
+        "oblast_name_en",
+    ],
+    "sources": ["source_ids"],
+    "testimonies": [],
+    "corrections": [],
+}
 CSV_COLUMNS = [
-    "public_id",
-    "url",
-    "title",
-    "summary",
-    "incident_type",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "region_code",
-    "region_iso_code",
-    "region_name_en",
-    "region_name_uk",
-    "oblast_iso_code",
-    "oblast_name_en",
-    "location_name",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "killed_low",
-    "killed_best",
-    "killed_high",
-    "victim_category",
-    "perpetrator_force",
-    "perpetrator_unit",
-    "attribution_confidence",
-    "verification_status",
-    "verification_rationale",
-    "published_at",
-    "updated_at",
-    "source_ids",
+    column
+    for name in IncidentSerializer._declared_fields
+    for column in _CSV_FLATTENED.get(name, [name])
 ]
-
-
-def _iso(moment: dt.datetime | None) -> str:
-    return moment.isoformat() if moment else ""
 
 
 def csv_row(document: dict[str, Any]) -> list[Any]:
@@ -418,11 +403,15 @@ def csv_row(document: dict[str, Any]) -> list[Any]:
         "oblast_iso_code": oblast.get("iso_code", ""),
         "oblast_name_en": oblast.get("name_en", ""),
         "source_ids": ";".join(source["public_id"] for source in document["sources"]),
-        # The same ISO 8601 form as the JSON.
-        "published_at": _iso(document["published_at"]),
-        "updated_at": _iso(document["updated_at"]),
     }
-    return ["" if flat[column] is None else flat[column] for column in CSV_COLUMNS]
+    return [_cell(flat[column]) for column in CSV_COLUMNS]
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    # Times in the same ISO 8601 form as the JSON.
+    return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
 def geojson_feature(document: dict[str, Any]) -> dict[str, Any]:

@@ -65,6 +65,14 @@ def correction_start(*, incident: Incident, actor: AbstractBaseUser) -> Correcti
     return Correction.objects.create(incident=incident, proposed_by=actor, last_edited_by=actor)
 
 
+def _saved(correction: Correction, *fields: str) -> Correction:
+    """Save `fields`, counting a new version (the version check of the correction page)."""
+    correction.version = F("version") + 1
+    correction.save(update_fields=[*fields, "version", "updated_at"])
+    correction.refresh_from_db()
+    return correction
+
+
 def _locked_correction(correction: Correction) -> tuple[Correction, Incident]:
     incident = locked(correction.incident)
     return Correction.objects.select_for_update().get(pk=correction.pk), incident
@@ -105,10 +113,7 @@ def correction_save(
     correction.changes = validated_changes(incident, proposal, actor)
     correction.note = note.strip()
     correction.last_edited_by = actor
-    correction.version = F("version") + 1
-    correction.save(update_fields=["changes", "note", "last_edited_by", "version", "updated_at"])
-    correction.refresh_from_db()
-    return correction
+    return _saved(correction, "changes", "note", "last_edited_by")
 
 
 @transaction.atomic
@@ -131,10 +136,7 @@ def correction_submit(*, correction: Correction, actor: AbstractBaseUser) -> Cor
     correction.changes = changes
     correction.status = CorrectionStatus.IN_REVIEW
     correction.submitted_at = timezone.now()
-    correction.version = F("version") + 1
-    correction.save(update_fields=["changes", "status", "submitted_at", "version", "updated_at"])
-    correction.refresh_from_db()
-    return correction
+    return _saved(correction, "changes", "status", "submitted_at")
 
 
 _NOTE_NEEDED = (
@@ -157,19 +159,7 @@ def correction_return(
     correction.review_comment = comment.strip()
     correction.returned_at = timezone.now()
     correction.reviewed_by = actor
-    correction.version = F("version") + 1
-    correction.save(
-        update_fields=[
-            "status",
-            "review_comment",
-            "returned_at",
-            "reviewed_by",
-            "version",
-            "updated_at",
-        ]
-    )
-    correction.refresh_from_db()
-    return correction
+    return _saved(correction, "status", "review_comment", "returned_at", "reviewed_by")
 
 
 @transaction.atomic
@@ -185,10 +175,7 @@ def correction_discard(*, correction: Correction, actor: AbstractBaseUser) -> Co
         )
     correction.status = CorrectionStatus.DISCARDED
     correction.decided_at = timezone.now()
-    correction.version = F("version") + 1
-    correction.save(update_fields=["status", "decided_at", "version", "updated_at"])
-    correction.refresh_from_db()
-    return correction
+    return _saved(correction, "status", "decided_at")
 
 
 @transaction.atomic
@@ -230,9 +217,4 @@ def correction_approve(*, correction: Correction, actor: AbstractBaseUser) -> Co
     correction.status = CorrectionStatus.APPLIED
     correction.reviewed_by = actor
     correction.decided_at = timezone.now()
-    correction.version = F("version") + 1
-    correction.save(
-        update_fields=["changes", "status", "reviewed_by", "decided_at", "version", "updated_at"]
-    )
-    correction.refresh_from_db()
-    return correction
+    return _saved(correction, "changes", "status", "reviewed_by", "decided_at")

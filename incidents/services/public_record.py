@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from incidents.corrections import (
@@ -66,28 +67,20 @@ def touch_tombstones(survivor_ids: Iterable[int]) -> None:
     ).update(public_updated_at=timezone.now())
 
 
+def _published_among(links: QuerySet) -> list[int]:
+    """Ids of the published incidents these evidence links belong to."""
+    published = links.filter(incident__in=Incident.objects.published())
+    return sorted(set(published.values_list("incident_id", flat=True)))
+
+
 def published_citing(source_ids: Iterable[int]) -> list[int]:
     """Ids of the published incidents that cite any of these sources."""
-    return sorted(
-        set(
-            IncidentSource.objects.filter(
-                source_id__in=list(source_ids),
-                incident__publication_status=PublicationStatus.PUBLISHED,
-            ).values_list("incident_id", flat=True)
-        )
-    )
+    return _published_among(IncidentSource.objects.filter(source_id__in=list(source_ids)))
 
 
 def published_linking(testimony_ids: Iterable[int]) -> list[int]:
     """Ids of the published incidents that rest on any of these testimonies."""
-    return sorted(
-        set(
-            IncidentTestimony.objects.filter(
-                testimony_id__in=list(testimony_ids),
-                incident__publication_status=PublicationStatus.PUBLISHED,
-            ).values_list("incident_id", flat=True)
-        )
-    )
+    return _published_among(IncidentTestimony.objects.filter(testimony_id__in=list(testimony_ids)))
 
 
 def source_view(source: SourceDocument) -> tuple | None:

@@ -17,40 +17,24 @@ from sources.models import Directness, SourceKind
 register = template.Library()
 
 
-def _label(choices: type[TextChoices], value: str) -> str:
-    return choices(value).label if value in choices.values else value
+# Each filter shows the label of a stored value of one choice: {{ status|verification_label }}.
+LABELLED = {
+    "verification_label": VerificationStatus,
+    "source_kind_label": SourceKind,
+    "source_role_label": SourceRole,
+    "directness_label": Directness,
+    "geo_precision_label": GeoPrecision,
+    "victim_category_label": VictimCategory,
+    "correction_kind_label": CorrectionNoteKind,
+}
 
 
-@register.filter
-def verification_label(status: str) -> str:
-    return _label(VerificationStatus, status)
+def _labeller(choices: type[TextChoices]):
+    def label(value: str) -> str:
+        return choices(value).label if value in choices.values else value
+
+    return label
 
 
-@register.filter
-def source_kind_label(kind: str) -> str:
-    return _label(SourceKind, kind)
-
-
-@register.filter
-def source_role_label(role: str) -> str:
-    return _label(SourceRole, role)
-
-
-@register.filter
-def directness_label(value: str) -> str:
-    return _label(Directness, value)
-
-
-@register.filter
-def geo_precision_label(value: str) -> str:
-    return _label(GeoPrecision, value)
-
-
-@register.filter
-def victim_category_label(value: str) -> str:
-    return _label(VictimCategory, value)
-
-
-@register.filter
-def correction_kind_label(value: str) -> str:
-    return _label(CorrectionNoteKind, value)
+for _name, _choices in LABELLED.items():
+    register.filter(_name, _labeller(_choices))
