@@ -615,9 +615,9 @@ def test_after_the_definitions_change_a_reset_leaves_only_the_current_demo(
 ) -> None:
     # Another seed stands for an older version of the definitions in a developer's database.
     current = demo.SEED
-    monkeypatch.setattr(demo, "SEED", 1)
+    monkeypatch.setattr(demo.plan, "SEED", 1)
     seed("--reset", "--no-input")
-    monkeypatch.setattr(demo, "SEED", current)
+    monkeypatch.setattr(demo.plan, "SEED", current)
 
     seed("--reset", "--no-input")
 
