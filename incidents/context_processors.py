@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from incidents.demo_markers import FICTIONAL_URL
 from sources.models import SourceDocument
 
 DEMO_FLAG_SECONDS = 60
@@ -13,8 +14,6 @@ DEMO_FLAG_SECONDS = 60
 
 def demo_data_loaded() -> bool:
     """Whether the fictional demo data is in the database (its sources use a reserved domain)."""
-    from incidents.demo import FICTIONAL_URL
-
     return cache.get_or_set(
         "site:demo-data-loaded",
         lambda: SourceDocument.objects.filter(url__startswith=FICTIONAL_URL).exists(),

@@ -39,8 +39,9 @@ from incidents.demo.records import (
 )
 from incidents.demo.specs import DemoPlan
 from incidents.demo.texts import REPUBLICATION_NOTE
-from incidents.demo.vocabulary import DEMO_USERS, FICTIONAL, FICTIONAL_URL, REAL_DOCUMENTS
+from incidents.demo.vocabulary import DEMO_USERS, REAL_DOCUMENTS
 from incidents.demo.writer import KINDS, SeedResult, seed
+from incidents.demo_markers import FICTIONAL, FICTIONAL_URL
 
 __all__ = [
     "DEMO_USERS",

@@ -36,8 +36,6 @@ from incidents.demo.vocabulary import (
     DIRECT_ROLES,
     DUPLICATE_STATUS,
     EVIDENCE,
-    FICTIONAL,
-    FICTIONAL_URL,
     INCIDENT_KEY_PREFIX,
     INCIDENT_TYPES,
     KIND_CHOICES,
@@ -52,6 +50,7 @@ from incidents.demo.vocabulary import (
     WITNESS_ROLES,
     Killed,
 )
+from incidents.demo_markers import FICTIONAL, FICTIONAL_URL
 from incidents.models import (
     AttributionConfidence,
     DatePrecision,

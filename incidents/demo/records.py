@@ -9,7 +9,8 @@ from typing import Any
 import pghistory
 from django.db import models, transaction
 
-from incidents.demo.vocabulary import FICTIONAL_URL, INCIDENT_KEY_PREFIX, REAL_DOCUMENTS
+from incidents.demo.vocabulary import INCIDENT_KEY_PREFIX, REAL_DOCUMENTS
+from incidents.demo_markers import FICTIONAL_URL
 from incidents.models import Correction, CorrectionNote, Incident, IncidentSource, IncidentTestimony
 from sources.models import EvidenceFile, SourceDocument, Testimony, Witness
 

@@ -1,7 +1,7 @@
 """What the demo plan draws from: where, which statuses and kinds, with what weights.
 
-Also the markers by which every fictional record says so, the demo logins and the three real
-documents. The wording of the fictional texts is in `texts`.
+Also the demo logins and the three real documents. The markers by which every fictional record
+says so are in `incidents.demo_markers`. The wording of the fictional texts is in `texts`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from typing import Any
 from incidents.models import PublicationStatus, SourceRole, VerificationStatus, VictimCategory
 from sources.models import Directness, Reliability, SourceKind, WitnessRole
 
-FICTIONAL = "Fictional demo record."
-FICTIONAL_URL = "https://example.org/fictional-demo"
 # Staff-only marker that finds a demo incident again even after its title or summary is edited
 # (edit the marker itself and the next run creates the record anew).
 INCIDENT_KEY_PREFIX = "Demo seed key: "

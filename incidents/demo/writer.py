@@ -33,7 +33,8 @@ from incidents.demo.records import (
 )
 from incidents.demo.specs import CorrectionSpec, DemoPlan, IncidentSpec
 from incidents.demo.texts import RATIONALES
-from incidents.demo.vocabulary import DEMO_USERS, FICTIONAL_URL, PUB, REAL_DOCUMENTS, VER
+from incidents.demo.vocabulary import DEMO_USERS, PUB, REAL_DOCUMENTS, VER
+from incidents.demo_markers import FICTIONAL_URL
 from incidents.models import (
     Correction,
     Incident,
