@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config import dev_secrets
 from config.env import (
     env_bool,
     env_choice,
@@ -17,6 +16,7 @@ from config.env import (
     parse_database_url,
     production_problems,
 )
+from core import dev_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
@@ -35,6 +35,10 @@ DATABASE_URL = env_str("DATABASE_URL")
 # A second factor (TOTP) for every staff login. Production always requires it; development may
 # switch it off (STAFF_2FA_REQUIRED=false) so that the demo logins work without an authenticator.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=PRODUCTION)
+
+# Password of the demo users that `manage.py seed_demo` creates; when empty, the command generates
+# one into DATA_DIR/demo_password. The command refuses to run in production.
+DEMO_PASSWORD = env_str("DEMO_PASSWORD")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 

@@ -32,8 +32,8 @@ DESKTOP = {"width": 1366, "height": 768}
 
 
 @pytest.fixture
-def demo_data(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+def demo_data(settings):
+    settings.DEMO_PASSWORD = "demo-password-for-tests"
     call_command("seed_demo", stdout=StringIO())
     cache.clear()
 

@@ -72,18 +72,19 @@ def first_run(django_db_setup, django_db_blocker):
     """The output of seeding an empty database, which every test here starts from."""
     with (
         django_db_blocker.unblock(),
-        pytest.MonkeyPatch.context() as patch,
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        override_settings(
+            DEMO_PASSWORD=PASSWORD,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
         transaction.atomic(),
     ):
-        patch.setenv("DEMO_PASSWORD", PASSWORD)
         yield seed()
         transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
-def _demo_password(first_run: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+def _demo_password(first_run: str, settings) -> None:
+    settings.DEMO_PASSWORD = PASSWORD
 
 
 def row_counts() -> dict[str, int]:
@@ -443,8 +444,8 @@ def test_the_analyst_can_work_in_the_admin() -> None:
     assert b"-Demo" in response.content
 
 
-def test_a_changed_password_takes_effect(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-password")
+def test_a_changed_password_takes_effect(settings) -> None:
+    settings.DEMO_PASSWORD = "another-demo-password"
     seed()
 
     assert Client().login(username="analyst", password="another-demo-password")
@@ -468,10 +469,8 @@ def test_each_demo_user_has_the_role_of_its_group() -> None:
         assert not users[username].user_permissions.exists()
 
 
-def test_without_demo_password_it_generates_one_and_keeps_it(
-    monkeypatch: pytest.MonkeyPatch, settings, tmp_path
-) -> None:
-    monkeypatch.delenv("DEMO_PASSWORD")
+def test_without_demo_password_it_generates_one_and_keeps_it(settings, tmp_path) -> None:
+    settings.DEMO_PASSWORD = ""
     settings.DATA_DIR = tmp_path
 
     first = seed()
@@ -484,8 +483,8 @@ def test_without_demo_password_it_generates_one_and_keeps_it(
     assert Client().login(username="officer", password=password)
 
 
-def test_a_short_demo_password_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DEMO_PASSWORD", "short")
+def test_a_short_demo_password_is_refused(settings) -> None:
+    settings.DEMO_PASSWORD = "short"
     counts = row_counts()
 
     with pytest.raises(CommandError, match="at least 8"):

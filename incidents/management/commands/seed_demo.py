@@ -16,8 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from config import dev_secrets
-from config.env import env_str
+from core import dev_secrets
 from incidents import demo
 
 MIN_PASSWORD_LENGTH = 8
@@ -70,7 +69,7 @@ class Command(BaseCommand):
         self._report(result, password, origin, site_url=options["site_url"])
 
     def _password(self) -> tuple[str, str]:
-        password = env_str("DEMO_PASSWORD")
+        password = settings.DEMO_PASSWORD
         origin = "from DEMO_PASSWORD"
         if not password:
             path = settings.DATA_DIR / "demo_password"
