@@ -30,6 +30,7 @@ from incidents.demo.texts import (
     incident_summary,
     incident_title,
     number_word,
+    place_phrases,
     with_article,
 )
 from incidents.demo.vocabulary import (
@@ -39,6 +40,7 @@ from incidents.demo.vocabulary import (
     INCIDENT_KEY_PREFIX,
     INCIDENT_TYPES,
     KIND_CHOICES,
+    MOST_KILLED,
     OBLASTS,
     PUB,
     REPUBLISHED,
@@ -124,19 +126,10 @@ class _PlanBuilder:
         )
         date_start, date_end, precision = self._dates(first, last)
 
-        place = (
-            f"in an unspecified location of {region.name_en}"
-            if at_oblast_level
-            else f"near {village}"
-        )
-        where = (
-            f"in {region.name_en}"
-            if at_oblast_level
-            else f"near the fictional village of {village} ({region.name_en}, "
-            f"{oblast.oblast.name_en})"
+        place, where, source_place = place_phrases(
+            region.name_en, oblast.oblast.name_en, village, at_oblast_level=at_oblast_level
         )
         killed = self._killed(type_slug)
-        source_place = f"in {region.name_en}" if at_oblast_level else f"near {village}"
         fields: dict[str, Any] = {
             "title": incident_title(type_slug, killed, place),
             "summary": f"{FICTIONAL} {incident_summary(type_slug, killed, where)} "
@@ -220,15 +213,9 @@ class _PlanBuilder:
 
     def _killed(self, type_slug: str) -> Killed:
         rng = self.rng
-        if type_slug in ("torture-in-captivity", "enforced-disappearance"):
+        top = MOST_KILLED.get(type_slug)
+        if top is None:
             return None, None, None
-        top = {
-            "pow-execution": 12,
-            "execution-surrendering": 6,
-            "execution-hors-de-combat": 3,
-            "death-in-custody": 2,
-            "mutilation-of-remains": 4,
-        }[type_slug]
         # Small groups are far more common than large ones.
         best = min(top, 1 + int(rng.expovariate(0.45)))
         low = best - rng.randint(0, best // 2)
@@ -320,31 +307,39 @@ class _PlanBuilder:
     def _source(self, kind: str, place: str, last_day: dt.date) -> SourceSpec:
         rng = self.rng
         title, publishers, grades, languages, public, delay = SOURCE_STYLE[kind]
-        number = len(self.sources) + 1
         published_on = last_day + dt.timedelta(days=rng.randint(*delay))
         public = public or rng.random() < 0.3
-        url = f"{FICTIONAL_URL}/sources/{number:03d}"
         label = SourceKind(kind).label.lower()
+        return self._add_source(
+            public=public,
+            kind=kind,
+            title=title.format(place=place) + " (fictional)",
+            publisher=rng.choice(publishers),
+            published_on=published_on,
+            language=rng.choice(languages),
+            reliability=rng.choice(grades),
+            origin_note=(
+                "Fictional: presented as posted by a channel affiliated with the perpetrator."
+                if kind == SourceKind.VIDEO
+                else ""
+            ),
+            description=f"{FICTIONAL} {with_article(label).capitalize()} about fictional "
+            f"events {place}. No such document exists.",
+        )
+
+    def _add_source(self, *, public: bool, published_on: dt.date, **fields: Any) -> SourceSpec:
+        """The next fictional source: numbered in plan order, archived when it is public."""
+        number = len(self.sources) + 1
+        url = f"{FICTIONAL_URL}/sources/{number:03d}"
         spec = SourceSpec(
             url=url,
             fields={
-                "kind": kind,
-                "title": title.format(place=place) + " (fictional)",
-                "publisher": rng.choice(publishers),
+                **fields,
                 "url": url,
                 "archive_url": f"{FICTIONAL_URL}/archive/{number:03d}" if public else "",
                 "published_on": published_on,
                 "accessed_at": _at(published_on + dt.timedelta(days=1), 9 * 60),
-                "language": rng.choice(languages),
-                "reliability": rng.choice(grades),
-                "origin_note": (
-                    "Fictional: presented as posted by a channel affiliated with the perpetrator."
-                    if kind == SourceKind.VIDEO
-                    else ""
-                ),
                 "is_public": public,
-                "description": f"{FICTIONAL} {with_article(label).capitalize()} about fictional "
-                f"events {place}. No such document exists.",
             },
         )
         self.sources.append(spec)
@@ -356,27 +351,17 @@ class _PlanBuilder:
             for half, months in ((1, (1, 6)), (2, (7, 12))):
                 start = dt.date(year, months[0], 1)
                 end = dt.date(year, months[1], calendar.monthrange(year, months[1])[1])
-                number = len(self.sources) + 1
-                url = f"{FICTIONAL_URL}/sources/{number:03d}"
-                self.sources.append(
-                    SourceSpec(
-                        url=url,
-                        fields={
-                            "kind": SourceKind.NGO_REPORT,
-                            "title": f"Half-year monitoring report, H{half} {year} (fictional)",
-                            "publisher": "Fictional Monitoring Network (demo)",
-                            "url": url,
-                            "archive_url": f"{FICTIONAL_URL}/archive/{number:03d}",
-                            "published_on": end + dt.timedelta(days=45),
-                            "accessed_at": _at(end + dt.timedelta(days=46), 9 * 60),
-                            "language": "en",
-                            "reliability": Reliability.B,
-                            "origin_note": "",
-                            "is_public": True,
-                            "description": f"{FICTIONAL} An invented half-year report that lists "
-                            "fictional incidents of its period. No such report exists.",
-                        },
-                    )
+                report = self._add_source(
+                    public=True,
+                    kind=SourceKind.NGO_REPORT,
+                    title=f"Half-year monitoring report, H{half} {year} (fictional)",
+                    publisher="Fictional Monitoring Network (demo)",
+                    published_on=end + dt.timedelta(days=45),
+                    language="en",
+                    reliability=Reliability.B,
+                    origin_note="",
+                    description=f"{FICTIONAL} An invented half-year report that lists "
+                    "fictional incidents of its period. No such report exists.",
                 )
                 for spec in incidents:
                     if (
@@ -384,7 +369,7 @@ class _PlanBuilder:
                         and start <= spec.fields["date_start"] <= end
                         and spec.verification in (VER.CREDIBLE, VER.VERIFIED, VER.ACKNOWLEDGED)
                     ):
-                        spec.sources.append((url, SourceRole.MENTIONS))
+                        spec.sources.append((report.url, SourceRole.MENTIONS))
 
     # One example each of public coordinates and of corrections
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pghistory
 from django.db import models, transaction
@@ -114,6 +114,16 @@ def demo_witnesses() -> models.QuerySet[Witness]:
 
 def demo_testimonies() -> models.QuerySet[Testimony]:
     return Testimony.objects.filter(pk__in=list(testimony_keys().values()))
+
+
+K = TypeVar("K")
+M = TypeVar("M", bound=models.Model)
+
+
+def by_key(model: type[M], keys: dict[K, int]) -> dict[K, M]:
+    """The records that `keys` (natural key -> pk, from a finder above) names, in one query."""
+    records = model.objects.in_bulk(list(keys.values()))
+    return {key: records[pk] for key, pk in keys.items()}
 
 
 def _seed_key(internal_notes: str) -> str:

@@ -112,6 +112,16 @@ def _people(killed: Killed, singular: str, plural: str) -> str:
     return f"{number_word(best)} {plural}"
 
 
+def place_phrases(
+    region: str, oblast: str, village: str, *, at_oblast_level: bool
+) -> tuple[str, str, str]:
+    """Where it happened, as an incident's title, its summary and its sources' titles say it."""
+    if at_oblast_level:
+        return f"in an unspecified location of {region}", f"in {region}", f"in {region}"
+    where = f"near the fictional village of {village} ({region}, {oblast})"
+    return f"near {village}", where, f"near {village}"
+
+
 def incident_title(type_slug: str, count: Killed, place: str) -> str:
     people = {
         "pow-execution": lambda: _people(count, "captured soldier", "captured soldiers"),

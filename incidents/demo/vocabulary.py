@@ -76,6 +76,15 @@ INCIDENT_TYPES: list[tuple[str, int]] = [
     ("mutilation-of-remains", 5),
 ]
 
+# The largest number killed in a demo incident of each type; types not listed count no victims.
+MOST_KILLED: dict[str, int] = {
+    "pow-execution": 12,
+    "execution-surrendering": 6,
+    "execution-hors-de-combat": 3,
+    "death-in-custody": 2,
+    "mutilation-of-remains": 4,
+}
+
 # Who the victims were, by incident type.
 VICTIM_CATEGORIES: dict[str, str] = {
     "pow-execution": VictimCategory.POW,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pghistory
 from django.contrib.auth import get_user_model
@@ -21,6 +21,7 @@ from incidents.demo.plan import build_plan
 from incidents.demo.records import (
     SEED_COMMAND,
     DemoError,
+    by_key,
     demo_incidents,
     demo_sources,
     demo_testimonies,
@@ -127,57 +128,66 @@ class _Writer:
                     "(`seed_demo --reset` rebuilds the demo from scratch)"
                 ) from error
 
+    def _create(
+        self, kind: str, actor: AbstractUser, what: str, service: Callable[..., T], **arguments
+    ) -> T:
+        """`_do` for a step that creates a demo record of `kind`, counted as created."""
+        record = self._do(actor, what, service, **arguments)
+        self.created[kind] += 1
+        return record
+
+    def _create_missing(
+        self,
+        kind: str,
+        found: dict[str, Any],
+        planned: list[tuple[str, str, dict[str, Any]]],
+        *,
+        actor: AbstractUser,
+        service: Callable[..., Any],
+    ) -> None:
+        """Create each planned (key, what, data) whose key `found` lacks, and add it there."""
+        for key, what, data in planned:
+            if key not in found:
+                found[key] = self._create(kind, actor, what, service, data=data)
+
     def sources(self, plan: DemoPlan) -> dict[str, SourceDocument]:
-        keys = source_keys()
-        existing = SourceDocument.objects.in_bulk(list(keys.values()))
-        found = {key: existing[pk] for key, pk in keys.items()}
-        for spec in plan.sources:
-            if spec.url not in found:
-                found[spec.url] = self._do(
-                    self.analyst,
-                    f"add the source {spec.url}",
-                    source_services.source_create,
-                    data=spec.fields,
-                )
-                self.created["sources"] += 1
-        for document in REAL_DOCUMENTS:
-            if real_document_key(document["publisher"], document["title"]) not in found:
-                self._do(
-                    self.analyst,
-                    f"add the document {document['title']!r}",
-                    source_services.source_create,
-                    data={"is_public": True, **document},
-                )
-                self.created["sources"] += 1
+        found = by_key(SourceDocument, source_keys())
+        planned = [(spec.url, f"add the source {spec.url}", spec.fields) for spec in plan.sources]
+        planned += [
+            (
+                real_document_key(document["publisher"], document["title"]),
+                f"add the document {document['title']!r}",
+                {"is_public": True, **document},
+            )
+            for document in REAL_DOCUMENTS
+        ]
+        self._create_missing(
+            "sources", found, planned, actor=self.analyst, service=source_services.source_create
+        )
         return found
 
     def witnesses(self, plan: DemoPlan) -> dict[str, Witness]:
-        keys = witness_keys()
-        existing = Witness.objects.in_bulk(list(keys.values()))
-        found = {code: existing[pk] for code, pk in keys.items()}
-        for spec in plan.witnesses:
-            if spec.code not in found:
-                found[spec.code] = self._do(
-                    self.officer,
-                    f"record the witness {spec.code}",
-                    source_services.witness_create,
-                    data={"code": spec.code, **spec.fields},
-                )
-                self.created["witnesses"] += 1
+        found = by_key(Witness, witness_keys())
+        planned = [
+            (spec.code, f"record the witness {spec.code}", {"code": spec.code, **spec.fields})
+            for spec in plan.witnesses
+        ]
+        self._create_missing(
+            "witnesses", found, planned, actor=self.officer, service=source_services.witness_create
+        )
         return found
 
     def testimonies(
         self, plan: DemoPlan, witnesses: dict[str, Witness]
     ) -> dict[tuple[str, dt.date], Testimony]:
-        keys = testimony_keys()
-        existing = Testimony.objects.in_bulk(list(keys.values()))
-        found = {key: existing[pk] for key, pk in keys.items()}
+        found = by_key(Testimony, testimony_keys())
         for spec in plan.testimonies:
             key = (spec.witness_code, spec.taken_on)
             if key in found:
                 continue
             witness = witnesses[spec.witness_code]
-            testimony = self._do(
+            testimony = self._create(
+                "testimonies",
                 self.officer,
                 f"record a testimony of {spec.witness_code}",
                 source_services.testimony_create,
@@ -199,7 +209,6 @@ class _Writer:
                     data={"summary_is_public": True},
                 )
             found[key] = testimony
-            self.created["testimonies"] += 1
         return found
 
     def incidents(
@@ -208,9 +217,7 @@ class _Writer:
         sources: dict[str, SourceDocument],
         testimonies: dict[tuple[str, dt.date], Testimony],
     ) -> None:
-        keys = incident_keys()
-        existing = Incident.objects.in_bulk(list(keys.values()))
-        found = {key: existing[pk] for key, pk in keys.items()}
+        found = by_key(Incident, incident_keys())
         missing = [spec for spec in plan.incidents if spec.key not in found]
         regions = Region.objects.in_bulk([spec.region_code for spec in missing], field_name="code")
         types = IncidentType.objects.in_bulk(field_name="slug")
@@ -237,7 +244,8 @@ class _Writer:
     ) -> Incident:
         """Write one incident and take it as far through the workflow as the plan says."""
         analyst, reviewer, key = self.analyst, self.reviewer, spec.key
-        incident = self._do(
+        incident = self._create(
+            "incidents",
             analyst,
             f"write {key}",
             services.incident_create,
@@ -248,9 +256,9 @@ class _Writer:
                 "assigned_to": {PUB.DRAFT: analyst, PUB.IN_REVIEW: reviewer}.get(spec.publication),
             },
         )
-        self.created["incidents"] += 1
         for url, role in spec.sources:
-            self._do(
+            self._create(
+                "incident-source links",
                 analyst,
                 f"cite {url} in {key}",
                 services.incident_source_add,
@@ -259,9 +267,9 @@ class _Writer:
                 role=role,
                 note="",
             )
-            self.created["incident-source links"] += 1
         for testimony_key in spec.testimonies:
-            self._do(
+            self._create(
+                "incident-testimony links",
                 analyst,
                 f"link a testimony of {testimony_key[0]} to {key}",
                 services.incident_testimony_add,
@@ -269,7 +277,6 @@ class _Writer:
                 testimony=testimonies[testimony_key],
                 note="",
             )
-            self.created["incident-testimony links"] += 1
         if spec.publication == PUB.DRAFT and not spec.review_comment:
             return incident
 
@@ -338,7 +345,8 @@ class _Writer:
 
     def correction(self, incident: Incident, key: str, spec: CorrectionSpec) -> None:
         """The analyst proposes a correction; the reviewer approves it, or it waits in review."""
-        correction = self._do(
+        correction = self._create(
+            "corrections",
             self.analyst,
             f"propose a correction of {key}",
             services.correction_start,
@@ -366,7 +374,6 @@ class _Writer:
                 services.correction_approve,
                 correction=correction,
             )
-        self.created["corrections"] += 1
 
 
 @transaction.atomic
