@@ -3,6 +3,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.contrib.auth.models import User
+
+from tests.factories import make_staff
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +38,76 @@ def _api_rate_limits_off(settings):
     # Suites send hundreds of requests from one address; the limits are tested on their own
     # (tests/core/test_api_limits.py).
     settings.API_RATE_LIMITS = {"anon": None, "partner": None}
+
+
+# --- Personas ----------------------------------------------------------------------------------
+# The same people in every test, each with one fixed role. A test that needs someone in another
+# role gets another person, never the same name with other rights. Each signs in with the
+# password "pw-" and the username (tests/factories.py).
+
+
+def _person(username: str, first_name: str, last_name: str, *roles: str) -> User:
+    return make_staff(
+        username,
+        *roles,
+        first_name=first_name,
+        last_name=last_name,
+        email=f"{username}.{last_name.lower()}@monitors.example",
+    )
+
+
+@pytest.fixture
+def alice() -> User:
+    """Alice Hart, an analyst: she documents incidents and proposes corrections."""
+    return _person("alice", "Alice", "Hart", "Analyst")
+
+
+@pytest.fixture
+def erin() -> User:
+    """Erin Walsh, another analyst, for when the author must be someone other than Alice."""
+    return _person("erin", "Erin", "Walsh", "Analyst")
+
+
+@pytest.fixture
+def bob() -> User:
+    """Bob Reid, a reviewer: he assesses, publishes, withdraws and approves corrections."""
+    return _person("bob", "Bob", "Reid", "Reviewer")
+
+
+@pytest.fixture
+def carol() -> User:
+    """Carol Lane, a second reviewer, for the four-eyes rule."""
+    return _person("carol", "Carol", "Lane", "Reviewer")
+
+
+@pytest.fixture
+def olga() -> User:
+    """Olga Koval, a witness officer: she may see who the witnesses are."""
+    return _person("olga", "Olga", "Koval", "Witness officer")
+
+
+@pytest.fixture
+def ada() -> User:
+    """Ada Moss, an administrator: she manages accounts and roles."""
+    return _person("ada", "Ada", "Moss", "Administrator")
+
+
+@pytest.fixture
+def sofia() -> User:
+    """Sofia Adams, a superuser, who holds every permission without a role."""
+    return User.objects.create_superuser(
+        "sofia", "sofia.adams@monitors.example", "pw-sofia", first_name="Sofia", last_name="Adams"
+    )
+
+
+@pytest.fixture
+def vera() -> User:
+    """Vera Stone, staff in no role, holding only the permissions the test at hand gives her."""
+    return _person("vera", "Vera", "Stone")
+
+
+@pytest.fixture
+def dave() -> User:
+    """Dave, staff in no role and with no permission. His account has no name, only the
+    username, so screens show him as "dave"."""
+    return make_staff("dave")

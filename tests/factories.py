@@ -45,9 +45,12 @@ def make_published_incident(**fields: Any) -> Incident:
     return incident
 
 
-def make_staff(username: str, *roles: str) -> User:
-    """A staff user in the given role groups (Analyst, Reviewer, Witness officer, Administrator)."""
-    user = User.objects.create_user(username=username, password="pw-" + username, is_staff=True)
+def make_staff(username: str, *roles: str, **fields: Any) -> User:
+    """A staff user in the given role groups (Analyst, Reviewer, Witness officer, Administrator),
+    whose password is "pw-" and the username."""
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, is_staff=True, **fields
+    )
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
 

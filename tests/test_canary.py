@@ -4,6 +4,9 @@ Every confidential field of a witness and a testimony holds a unique marker; the
 linked to a published incident. The markers must not appear in any public page, any API response
 in any format, any admin page an analyst without clearance can open, the history tables, the
 full-text index, the logs, or a raw SELECT of the tables (only ciphertext is stored).
+
+Alice, an analyst, edits the witness; Erin, another analyst, looks for the markers; Olga, a
+witness officer, is cleared to see them.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.db import connection
 
 from incidents.models import IncidentTestimony
 from sources.models import Testimony, Witness
-from tests.factories import make_published_incident, make_staff
+from tests.factories import make_published_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +38,7 @@ def _leaks(text: str) -> list[str]:
 
 
 @pytest.fixture
-def world(client):
+def world(client, alice):
     cache.clear()
     incident = make_published_incident(title="Execution near a fictional village")
     witness = Witness.objects.create(
@@ -54,7 +57,6 @@ def world(client):
     )
     IncidentTestimony.objects.create(incident=incident, testimony=testimony)
     # An edit by an analyst through the admin, so that the admin log and history have entries.
-    alice = make_staff("alice", "Analyst")
     client.force_login(alice)
     client.post(
         f"/admin/sources/witness/{witness.pk}/change/",
@@ -104,9 +106,9 @@ def test_no_public_page_or_api_response_carries_a_marker(client, world, caplog):
     assert _leaks(caplog.text) == []
 
 
-def test_no_admin_page_an_analyst_can_open_carries_a_marker(client, world):
+def test_no_admin_page_an_analyst_can_open_carries_a_marker(client, world, erin):
     witness, testimony = world["witness"], world["testimony"]
-    client.force_login(make_staff("bob", "Analyst"))
+    client.force_login(erin)
     urls = [
         "/admin/",
         f"/admin/incidents/incident/{world['incident'].pk}/change/",
@@ -126,15 +128,15 @@ def test_no_admin_page_an_analyst_can_open_carries_a_marker(client, world):
         assert _leaks(_body(response)) == [], url
 
 
-def test_searching_the_admin_for_a_name_finds_nobody(client, world):
-    client.force_login(make_staff("bob", "Analyst"))
+def test_searching_the_admin_for_a_name_finds_nobody(client, world, erin):
+    client.force_login(erin)
     response = client.get("/admin/sources/witness/", {"q": MARKERS["full_name"]})
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []
 
 
-def test_a_witness_officer_does_see_the_identity(client, world):
-    client.force_login(make_staff("olga", "Witness officer"))
+def test_a_witness_officer_does_see_the_identity(client, world, olga):
+    client.force_login(olga)
     page = _body(client.get(f"/admin/sources/witness/{world['witness'].pk}/change/"))
     assert MARKERS["full_name"] in page
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_staff
-
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/admin/login/"
@@ -20,11 +18,6 @@ ALICE_DESK = "192.0.2.10"
 def _lockout_on(settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 3
-
-
-@pytest.fixture
-def alice():
-    return make_staff("alice", "Analyst")
 
 
 def _attempt(client, username: str, password: str, ip: str):

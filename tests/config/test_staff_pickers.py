@@ -2,8 +2,9 @@
 "Interviewer" on a testimony. Analysts and reviewers may not browse user accounts, yet they
 fill in these fields; the pickers answer them, with active staff only, by name and username.
 
-Alice is an analyst, Bob a reviewer, Ada an administrator. Dave has a staff account and no
-role; Vera may only view incidents. Ivan left (his account is inactive); Nina is not staff.
+Alice is an analyst, Bob a reviewer, Ada an administrator. Dave has a staff account, no role and
+no name on it; Vera may only view the record. Ivan left (his account is inactive); Nina is not
+staff.
 """
 
 from __future__ import annotations
@@ -31,32 +32,16 @@ def _password_only_sign_in(settings):
     settings.STAFF_2FA_REQUIRED = False
 
 
-def named(user: User, first: str, last: str, email: str) -> User:
-    user.first_name, user.last_name, user.email = first, last, email
-    user.save()
-    return user
-
-
-@pytest.fixture
-def alice() -> User:
-    return named(make_staff("alice", "Analyst"), "Alice", "Hart", "alice.hart@monitors.example")
-
-
-@pytest.fixture
-def bob() -> User:
-    return named(make_staff("bob", "Reviewer"), "Bob", "Reid", "bob.reid@monitors.example")
-
-
-@pytest.fixture
-def dave() -> User:
-    return make_staff("dave")
-
-
 @pytest.fixture
 def former_and_outside_accounts() -> None:
-    ivan = named(make_staff("ivan", "Analyst"), "Ivan", "Left", "ivan@monitors.example")
-    ivan.is_active = False
-    ivan.save()
+    make_staff(
+        "ivan",
+        "Analyst",
+        first_name="Ivan",
+        last_name="Left",
+        email="ivan@monitors.example",
+        is_active=False,
+    )
     User.objects.create_user("nina", "nina@monitors.example", "pw", first_name="Nina")
 
 
@@ -96,8 +81,7 @@ def test_pickers_search_names_and_usernames_never_email_addresses(alice, bob, pi
 
 
 @pytest.mark.parametrize("picker", [ASSIGNMENT, INTERVIEWER], ids=["assignment", "interviewer"])
-def test_pickers_refuse_a_user_without_rights_on_the_record(alice, dave, picker):
-    vera = make_staff("vera")
+def test_pickers_refuse_a_user_without_rights_on_the_record(alice, dave, vera, picker):
     vera.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label=picker["app_label"],
@@ -109,11 +93,10 @@ def test_pickers_refuse_a_user_without_rights_on_the_record(alice, dave, picker)
     assert pick(vera, picker).status_code == 403
 
 
-def test_other_user_autocompletes_keep_their_normal_permission_check(alice):
+def test_other_user_autocompletes_keep_their_normal_permission_check(alice, ada):
     # Who reviewed a record is not a staff picker: listing accounts there needs the right to
     # view user accounts, which administrators have and analysts do not.
     reviewed_by = {**ASSIGNMENT, "field_name": "reviewed_by"}
-    ada = make_staff("ada", "Administrator")
 
     assert pick(alice, reviewed_by).status_code == 403
     assert pick(ada, reviewed_by).status_code == 200

@@ -1,6 +1,7 @@
 """Every staff sign-in needs a TOTP code when STAFF_2FA_REQUIRED is on (always in production).
 
-Alice is an analyst signing in for the first time; Bob has set up his authenticator app before.
+Alice, an analyst, signs in for the first time; Bob, a reviewer, has set up his authenticator app
+before; Ada, an administrator, removes a lost one.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import time
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +33,7 @@ def _sign_in(client, username: str):
     )
 
 
-def test_a_password_alone_does_not_open_the_admin(client):
-    make_staff("alice", "Analyst")
+def test_a_password_alone_does_not_open_the_admin(client, alice):
     response = _sign_in(client, "alice")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/two-factor/")
@@ -43,8 +41,7 @@ def test_a_password_alone_does_not_open_the_admin(client):
     assert client.get("/admin/incidents/incident/").status_code == 302
 
 
-def test_a_first_sign_in_enrols_an_authenticator_app(client):
-    alice = make_staff("alice", "Analyst")
+def test_a_first_sign_in_enrols_an_authenticator_app(client, alice):
     _sign_in(client, "alice")
     page = client.get("/admin/two-factor/?next=/admin/").content.decode()
     assert "Scan this code" in page
@@ -61,8 +58,7 @@ def test_a_first_sign_in_enrols_an_authenticator_app(client):
     assert device.confirmed
 
 
-def test_a_returning_user_is_asked_for_a_code_not_a_new_enrolment(client):
-    bob = make_staff("bob", "Reviewer")
+def test_a_returning_user_is_asked_for_a_code_not_a_new_enrolment(client, bob):
     device = TOTPDevice.objects.create(user=bob, name="Phone", confirmed=True)
     _sign_in(client, "bob")
     page = client.get("/admin/two-factor/").content.decode()
@@ -73,8 +69,7 @@ def test_a_returning_user_is_asked_for_a_code_not_a_new_enrolment(client):
     assert TOTPDevice.objects.filter(user=bob).count() == 1
 
 
-def test_the_next_address_must_stay_on_this_site(client):
-    bob = make_staff("bob", "Reviewer")
+def test_the_next_address_must_stay_on_this_site(client, bob):
     device = TOTPDevice.objects.create(user=bob, name="Phone", confirmed=True)
     _sign_in(client, "bob")
     response = client.post(
@@ -83,15 +78,13 @@ def test_the_next_address_must_stay_on_this_site(client):
     assert response["Location"] == "/admin/"
 
 
-def test_with_the_requirement_off_a_password_is_enough(client, settings):
+def test_with_the_requirement_off_a_password_is_enough(client, settings, alice):
     settings.STAFF_2FA_REQUIRED = False
-    make_staff("alice", "Analyst")
     _sign_in(client, "alice")
     assert client.get("/admin/").status_code == 200
 
 
-def test_a_wrong_code_is_refused_and_slows_down_the_next_try(client):
-    bob = make_staff("bob", "Reviewer")
+def test_a_wrong_code_is_refused_and_slows_down_the_next_try(client, bob):
     device = TOTPDevice.objects.create(user=bob, name="Phone", confirmed=True)
     _sign_in(client, "bob")
     wrong = client.post("/admin/two-factor/", {"token": "000000"})
@@ -102,10 +95,10 @@ def test_a_wrong_code_is_refused_and_slows_down_the_next_try(client):
     assert client.get("/admin/").status_code == 302
 
 
-def test_an_administrator_removes_a_lost_authenticator_and_the_owner_enrols_again(client, settings):
-    bob = make_staff("bob", "Reviewer")
+def test_an_administrator_removes_a_lost_authenticator_and_the_owner_enrols_again(
+    client, settings, bob, ada
+):
     device = TOTPDevice.objects.create(user=bob, name="Lost phone", confirmed=True)
-    ada = make_staff("ada", "Administrator")
     ada_device = TOTPDevice.objects.create(user=ada, name="Phone", confirmed=True)
     client.force_login(ada)
     client.post("/admin/two-factor/", {"token": _code(ada_device)})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_documenting_a_case import expect_success_message, log_in, log_out
-from tests.factories import make_published_incident, make_staff
+from tests.factories import make_published_incident
 
 # serialized_rollback: a live-server test ends by emptying every table, regions, incident types
 # and roles from the data migrations included; this puts them back before each test.
@@ -32,10 +32,8 @@ def api(live_server, path: str) -> dict:
         return json.load(response)
 
 
-def test_a_correction_goes_from_proposal_to_the_public_record(page: Page, live_server):
+def test_a_correction_goes_from_proposal_to_the_public_record(page: Page, live_server, alice, bob):
     incident = make_published_incident(title=TITLE, killed_low=3, killed_best=3, killed_high=3)
-    make_staff("alice", "Analyst")
-    make_staff("bob", "Reviewer")
 
     # Alice proposes the correction from the record's Workflow box.
     log_in(page, "alice")

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from incidents.services import incident_submit
 from sources.models import SourceDocument
-from tests.factories import make_ready_draft, make_staff
+from tests.factories import make_ready_draft
 
 # serialized_rollback: a live-server test ends by emptying every table, regions, incident types
 # and roles from the data migrations included; this puts them back before each test.
@@ -57,10 +57,10 @@ def expect_success_message(page: Page) -> None:
     expect(page.locator(".messagelist .error")).to_have_count(0)
 
 
-def test_an_analyst_documents_a_case_and_a_reviewer_publishes_it(page, live_server, screenshot):
+def test_an_analyst_documents_a_case_and_a_reviewer_publishes_it(
+    page, live_server, screenshot, alice, bob
+):
     SourceDocument.objects.create(kind="video", title=SOURCE_TITLE, is_public=True)
-    make_staff("alice", "Analyst")
-    make_staff("bob", "Reviewer")
 
     # Alice records the incident and links the video as its primary source.
     log_in(page, "alice")
@@ -115,9 +115,7 @@ def test_an_analyst_documents_a_case_and_a_reviewer_publishes_it(page, live_serv
     assert public_id in [incident["public_id"] for incident in published["results"]]
 
 
-def test_a_reviewer_sees_publish_and_an_analyst_does_not(page):
-    alice = make_staff("alice", "Analyst")
-    make_staff("bob", "Reviewer")
+def test_a_reviewer_sees_publish_and_an_analyst_does_not(page, alice, bob):
     incident = make_ready_draft(created_by=alice, title=TITLE)
     incident_submit(incident=incident, actor=alice)
     change_url = f"/admin/incidents/incident/{incident.pk}/change/"

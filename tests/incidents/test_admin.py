@@ -1,7 +1,6 @@
 """The staff admin: every model can be browsed, filters work, witness identities stay hidden.
 
-Alice is a superuser. Bob is an analyst: staff, may view and change witnesses, but may not see
-who they are.
+Sofia is a superuser. Vera is staff who may view and change witnesses but not see who they are.
 """
 
 from __future__ import annotations
@@ -43,19 +42,14 @@ def admin_url(model, view: str, *args) -> str:
 
 
 @pytest.fixture
-def alice(django_user_model):
-    return django_user_model.objects.create_superuser("alice", "alice@example.org", "pw")
-
-
-@pytest.fixture
-def bob(django_user_model):
-    bob = django_user_model.objects.create_user("bob", "bob@example.org", "pw", is_staff=True)
-    bob.user_permissions.set(
+def vera(vera):
+    """Vera (tests/conftest.py), here with the right to view and change witnesses."""
+    vera.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label="sources", codename__in=["view_witness", "change_witness"]
         )
     )
-    return bob
+    return vera
 
 
 @pytest.fixture
@@ -89,29 +83,29 @@ def test_every_project_model_is_registered():
     assert {model for model, _ in PROJECT_MODELS} <= registered
 
 
-def test_every_model_has_a_working_changelist(client, alice, evidence_file):
-    client.force_login(alice)
+def test_every_model_has_a_working_changelist(client, sofia, evidence_file):
+    client.force_login(sofia)
     for model in admin.site._registry:
         response = client.get(admin_url(model, "changelist"))
         assert response.status_code == 200, model
 
 
 @pytest.mark.parametrize(("model", "can_add"), PROJECT_MODELS)
-def test_add_page_opens_where_adding_by_hand_is_allowed(client, alice, model, can_add):
-    client.force_login(alice)
+def test_add_page_opens_where_adding_by_hand_is_allowed(client, sofia, model, can_add):
+    client.force_login(sofia)
 
     response = client.get(admin_url(model, "add"))
 
     assert response.status_code == (200 if can_add else 403)
 
 
-def test_change_pages_of_linked_records_open(client, alice, evidence_file):
+def test_change_pages_of_linked_records_open(client, sofia, evidence_file):
     testimony = evidence_file.testimony
     source = SourceDocument.objects.create(kind="video", title="Video of the execution")
     incident = Incident.objects.create(title="Execution of three POWs")
     source_link = IncidentSource.objects.create(incident=incident, source=source)
     testimony_link = IncidentTestimony.objects.create(incident=incident, testimony=testimony)
-    client.force_login(alice)
+    client.force_login(sofia)
 
     for obj in [
         incident,
@@ -130,8 +124,8 @@ def test_change_pages_of_linked_records_open(client, alice, evidence_file):
         assert response.status_code == 200, obj
 
 
-def test_adding_an_incident_records_who_created_it(client, alice):
-    client.force_login(alice)
+def test_adding_an_incident_records_who_created_it(client, sofia):
+    client.force_login(sofia)
 
     response = client.post(
         admin_url(Incident, "add"),
@@ -150,16 +144,16 @@ def test_adding_an_incident_records_who_created_it(client, alice):
 
     assert response.status_code == 302
     incident = Incident.objects.get()
-    assert incident.created_by == alice
+    assert incident.created_by == sofia
     assert incident.publication_status == "draft"
 
 
-def test_oblast_filter_includes_incidents_in_its_raions(client, alice):
+def test_oblast_filter_includes_incidents_in_its_raions(client, sofia):
     donetsk_raion = Region.objects.filter(parent__iso_code="UA-14").first()
     lviv_raion = Region.objects.filter(parent__iso_code="UA-46").first()
     in_donetsk = Incident.objects.create(title="Near Bakhmut", region=donetsk_raion)
     in_lviv = Incident.objects.create(title="Near Lviv", region=lviv_raion)
-    client.force_login(alice)
+    client.force_login(sofia)
 
     response = client.get(admin_url(Incident, "changelist"), {"oblast": "UA14000000000091971"})
 
@@ -169,9 +163,9 @@ def test_oblast_filter_includes_incidents_in_its_raions(client, alice):
     assert in_lviv.public_id not in html
 
 
-def test_oblast_filter_with_an_unknown_code_shows_nothing(client, alice):
+def test_oblast_filter_with_an_unknown_code_shows_nothing(client, sofia):
     incident = Incident.objects.create(title="Somewhere")
-    client.force_login(alice)
+    client.force_login(sofia)
 
     response = client.get(admin_url(Incident, "changelist"), {"oblast": "UA99"})
 
@@ -180,11 +174,11 @@ def test_oblast_filter_with_an_unknown_code_shows_nothing(client, alice):
 
 
 def test_incident_changelist_makes_the_same_queries_for_5_and_25_incidents(
-    client, alice, django_user_model, django_assert_max_num_queries
+    client, sofia, django_user_model, django_assert_max_num_queries
 ):
     incident_type = IncidentType.objects.get(slug="pow-execution")
     raions = list(Region.objects.filter(level="raion")[:25])
-    client.force_login(alice)
+    client.force_login(sofia)
 
     def create_incidents(count: int) -> None:
         for n in range(count):
@@ -212,8 +206,8 @@ def test_incident_changelist_makes_the_same_queries_for_5_and_25_incidents(
     assert with_25 == with_5
 
 
-def test_analyst_without_identity_permission_sees_no_identity(client, bob, witness):
-    client.force_login(bob)
+def test_staff_without_identity_permission_sees_no_identity(client, vera, witness):
+    client.force_login(vera)
 
     response = client.get(admin_url(Witness, "change", witness.pk))
 
@@ -226,8 +220,8 @@ def test_analyst_without_identity_permission_sees_no_identity(client, bob, witne
     assert 'name="full_name"' not in html
 
 
-def test_superuser_sees_the_identity(client, alice, witness):
-    client.force_login(alice)
+def test_superuser_sees_the_identity(client, sofia, witness):
+    client.force_login(sofia)
 
     response = client.get(admin_url(Witness, "change", witness.pk))
 
@@ -236,8 +230,8 @@ def test_superuser_sees_the_identity(client, alice, witness):
     assert "Identity restricted" not in html
 
 
-def test_analyst_without_identity_permission_cannot_write_identity(client, bob, witness):
-    client.force_login(bob)
+def test_staff_without_identity_permission_cannot_write_identity(client, vera, witness):
+    client.force_login(vera)
 
     response = client.post(
         admin_url(Witness, "change", witness.pk),
@@ -257,8 +251,8 @@ def test_analyst_without_identity_permission_cannot_write_identity(client, bob, 
     assert witness.contact == "+380 67 000 00 00"
 
 
-def test_witness_search_by_full_name_finds_nothing(client, alice, witness):
-    client.force_login(alice)
+def test_witness_search_by_full_name_finds_nothing(client, sofia, witness):
+    client.force_login(sofia)
 
     response = client.get(admin_url(Witness, "changelist"), {"q": WITNESS_NAME})
 
@@ -267,17 +261,17 @@ def test_witness_search_by_full_name_finds_nothing(client, alice, witness):
     assert witness.code not in response.content.decode()
 
 
-def test_witness_changelist_refuses_lookups_on_identity_fields(client, alice, witness):
-    client.force_login(alice)
+def test_witness_changelist_refuses_lookups_on_identity_fields(client, sofia, witness):
+    client.force_login(sofia)
 
     response = client.get(admin_url(Witness, "changelist"), {"full_name__isnull": "False"})
 
     assert response.status_code == 400
 
 
-def test_witness_autocomplete_matches_and_shows_codes_only(client, bob, witness):
-    bob.user_permissions.add(Permission.objects.get(codename="add_testimony"))
-    client.force_login(bob)
+def test_witness_autocomplete_matches_and_shows_codes_only(client, vera, witness):
+    vera.user_permissions.add(Permission.objects.get(codename="add_testimony"))
+    client.force_login(vera)
     autocomplete = reverse("admin:autocomplete")
     params = {"app_label": "sources", "model_name": "testimony", "field_name": "witness"}
 
@@ -288,15 +282,15 @@ def test_witness_autocomplete_matches_and_shows_codes_only(client, bob, witness)
     assert by_code.json()["results"] == [{"id": str(witness.pk), "text": witness.code}]
 
 
-def test_statement_is_restricted_like_the_identity(client, bob, witness):
+def test_statement_is_restricted_like_the_identity(client, vera, witness):
     testimony = Testimony.objects.create(
         witness=witness,
         taken_on=datetime.date(2024, 3, 1),
         directness="direct",
         statement="They shot the men who had laid down their weapons.",
     )
-    bob.user_permissions.add(Permission.objects.get(codename="view_testimony"))
-    client.force_login(bob)
+    vera.user_permissions.add(Permission.objects.get(codename="view_testimony"))
+    client.force_login(vera)
 
     response = client.get(admin_url(Testimony, "change", testimony.pk))
 
@@ -307,10 +301,10 @@ def test_statement_is_restricted_like_the_identity(client, bob, witness):
 
 
 def test_evidence_file_page_shows_no_path_and_no_original_name_without_permission(
-    client, bob, evidence_file
+    client, vera, evidence_file
 ):
-    bob.user_permissions.add(Permission.objects.get(codename="view_evidencefile"))
-    client.force_login(bob)
+    vera.user_permissions.add(Permission.objects.get(codename="view_evidencefile"))
+    client.force_login(vera)
 
     response = client.get(admin_url(EvidenceFile, "change", evidence_file.pk))
 
@@ -321,8 +315,8 @@ def test_evidence_file_page_shows_no_path_and_no_original_name_without_permissio
     assert "petrenko" not in html
 
 
-def test_evidence_file_page_shows_original_name_to_a_superuser(client, alice, evidence_file):
-    client.force_login(alice)
+def test_evidence_file_page_shows_original_name_to_a_superuser(client, sofia, evidence_file):
+    client.force_login(sofia)
 
     response = client.get(admin_url(EvidenceFile, "change", evidence_file.pk))
 
@@ -331,15 +325,15 @@ def test_evidence_file_page_shows_original_name_to_a_superuser(client, alice, ev
     assert "ab0123456789" not in html
 
 
-def test_regions_are_read_only_for_staff_other_than_superusers(client, bob):
-    bob.user_permissions.add(
+def test_regions_are_read_only_for_staff_other_than_superusers(client, vera):
+    vera.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="incidents",
             codename__in=["view_region", "change_region", "add_region", "delete_region"],
         )
     )
     donetsk = Region.objects.get(iso_code="UA-14")
-    client.force_login(bob)
+    client.force_login(vera)
 
     change_page = client.get(admin_url(Region, "change", donetsk.pk))
     post = client.post(admin_url(Region, "change", donetsk.pk), {"name_en": "Renamed"})
@@ -354,10 +348,10 @@ def test_regions_are_read_only_for_staff_other_than_superusers(client, bob):
 
 
 def test_custody_events_cannot_be_changed_or_deleted_even_by_a_superuser(
-    client, alice, evidence_file
+    client, sofia, evidence_file
 ):
     event = evidence_file.custody_events.get()
-    client.force_login(alice)
+    client.force_login(sofia)
 
     assert client.get(admin_url(CustodyEvent, "delete", event.pk)).status_code == 403
     response = client.post(admin_url(CustodyEvent, "change", event.pk), {"note": "edited"})

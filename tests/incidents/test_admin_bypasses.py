@@ -29,7 +29,7 @@ from incidents.models import (
     IncidentTestimony,
 )
 from sources.models import SourceDocument, Testimony, Witness
-from tests.factories import make_published_incident, make_ready_draft, make_staff
+from tests.factories import make_published_incident, make_ready_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -353,24 +353,6 @@ def _password_only_sign_in(settings):
 
 
 @pytest.fixture
-def alice() -> User:
-    return make_staff("alice", "Analyst")
-
-
-@pytest.fixture
-def bob() -> User:
-    bob = make_staff("bob", "Reviewer")
-    bob.first_name, bob.last_name = "Bob", "Reviewer"
-    bob.save()
-    return bob
-
-
-@pytest.fixture
-def carol() -> User:
-    return make_staff("carol", "Reviewer")
-
-
-@pytest.fixture
 def published() -> Incident:
     return make_published_incident(title="Execution of three POWs near Bakhmut")
 
@@ -657,7 +639,7 @@ def test_a_stale_form_on_a_published_incident_is_refused_naming_who_saved(alice,
 
     assert refused.status_code == 200
     [error] = refused.errors()
-    assert error.startswith("Bob Reviewer (bob) changed this incident at ")
+    assert error.startswith("Bob Reid (bob) changed this incident at ")
     assert error.endswith(
         "Your changes were not saved, so theirs are kept: reload the page and apply yours again."
     )
@@ -683,7 +665,7 @@ def test_a_stale_correction_form_is_refused_naming_who_saved(alice, bob, publish
     )
 
     assert refused.errors() == [
-        "Bob Reviewer (bob) changed this correction after you opened it. Your changes were not "
+        "Bob Reid (bob) changed this correction after you opened it. Your changes were not "
         "saved, so theirs are kept: reload the page and apply yours again."
     ]
     assert "Alice&#x27;s summary." in refused.html  # still there to copy before reloading

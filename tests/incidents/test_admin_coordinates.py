@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_ready_draft, make_staff
+from tests.factories import make_ready_draft
 
 pytestmark = pytest.mark.django_db
 
 
-def test_only_a_reviewer_may_mark_coordinates_public(client):
-    alice, bob = make_staff("alice", "Analyst"), make_staff("bob", "Reviewer")
+def test_only_a_reviewer_may_mark_coordinates_public(client, alice, bob):
     draft = make_ready_draft(created_by=alice)
     url = f"/admin/incidents/incident/{draft.pk}/change/"
 

@@ -18,7 +18,7 @@ from incidents.models import Correction, CorrectionStatus, Incident, IncidentSou
 from incidents.services import correction_save, correction_start, correction_submit
 from sources import services as source_services
 from sources.models import SourceDocument
-from tests.factories import make_published_incident, make_staff
+from tests.factories import make_published_incident
 from tests.incidents.test_admin_bypasses import (
     Browser,
     Page,
@@ -40,21 +40,6 @@ def _password_only_sign_in(settings):
     # The Browser logs its user in directly; a second factor required by the environment would
     # turn it away. Signing in has its own tests in tests/config/.
     settings.STAFF_2FA_REQUIRED = False
-
-
-@pytest.fixture
-def alice() -> User:
-    return make_staff("alice", "Analyst")
-
-
-@pytest.fixture
-def bob() -> User:
-    return make_staff("bob", "Reviewer")
-
-
-@pytest.fixture
-def carol() -> User:
-    return make_staff("carol", "Reviewer")
 
 
 @pytest.fixture

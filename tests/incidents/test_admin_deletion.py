@@ -8,13 +8,12 @@ Alice is an analyst. Bob is a reviewer.
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from incidents.models import Incident, IncidentSource
 from incidents.services import incident_return_to_draft, incident_submit
 from sources.models import EvidenceFile, SourceDocument
-from tests.factories import make_published_incident, make_ready_draft, make_staff
+from tests.factories import make_published_incident, make_ready_draft
 from tests.incidents.test_admin_bypasses import Browser, admin_url
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +26,6 @@ def _password_only_sign_in(settings):
     # The Browser logs its user in directly; a second factor required by the environment would
     # turn it away. Signing in has its own tests in tests/config/.
     settings.STAFF_2FA_REQUIRED = False
-
-
-@pytest.fixture
-def alice() -> User:
-    return make_staff("alice", "Analyst")
-
-
-@pytest.fixture
-def bob() -> User:
-    return make_staff("bob", "Reviewer")
 
 
 def offers_deletion(browser: Browser, record) -> bool:

@@ -2,8 +2,10 @@
 endpoint in any format.
 
 Every confidential field below holds a marker string found nowhere else, and every response of
-the API is searched for each marker. Alice is an analyst, Bob a reviewer, Carol the assignee,
-Dave an interviewer: none of their usernames may appear either.
+the API is searched for each marker. Alice is an analyst, Bob a reviewer, Erin the analyst it is
+assigned to, Olga the witness officer who took the testimonies: none of their usernames may appear
+either. (Their accounts carry markers for usernames, so they are made here rather than taken from
+tests/conftest.py: the data is built once for the whole module.)
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ MARKERS = {
     "unconsented_summary": "MARKER-UNCONSENTED-SUMMARY-2X4B",
     "alice": "zz-alice-analyst-8c1",
     "bob": "zz-bob-reviewer-4e7",
-    "carol": "zz-carol-assignee-6n2",
-    "dave": "zz-dave-interviewer-1w9",
+    "erin": "zz-erin-assignee-6n2",
+    "olga": "zz-olga-interviewer-1w9",
 }
 
 PUBLIC_REASON = "Withdrawn: the video was shown to predate the reported events."
@@ -87,8 +89,8 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         alice = make_staff(MARKERS["alice"], "Analyst")
         bob = make_staff(MARKERS["bob"], "Reviewer")
-        carol = make_staff(MARKERS["carol"], "Analyst")
-        dave = make_staff(MARKERS["dave"], "Witness officer")
+        erin = make_staff(MARKERS["erin"], "Analyst")
+        olga = make_staff(MARKERS["olga"], "Witness officer")
         now = timezone.now()
 
         published = make_published_incident(
@@ -104,7 +106,7 @@ def world(django_db_setup, django_db_blocker):
             killed_high=1,
             created_by=alice,
             last_edited_by=alice,
-            assigned_to=carol,
+            assigned_to=erin,
             reviewed_by=bob,
         )
         Incident.objects.filter(pk=published.pk).update(review_comment=MARKERS["review_comment"])
@@ -129,19 +131,19 @@ def world(django_db_setup, django_db_blocker):
             consent=True,
             summary_public=True,
             summary="A released prisoner saw the shooting from a nearby vehicle.",
-            interviewer=dave,
+            interviewer=olga,
         )
         unreviewed = _testimony(
             consent=True,
             summary_public=False,
             summary=MARKERS["unreviewed_summary"],
-            interviewer=dave,
+            interviewer=olga,
         )
         unconsented = _testimony(
             consent=False,
             summary_public=True,
             summary=MARKERS["unconsented_summary"],
-            interviewer=dave,
+            interviewer=olga,
         )
         for testimony in (public_testimony, unreviewed, unconsented):
             IncidentTestimony.objects.create(incident=published, testimony=testimony)

@@ -42,27 +42,12 @@ from incidents.services import (
 from sources import services as source_services
 from sources.models import SourceDocument
 from sources.services import source_create, witness_create
-from tests.factories import make_staff, raion_of
+from tests.factories import raion_of
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/"
 NOTE = "The number killed was corrected from three to four after a second video was geolocated."
-
-
-@pytest.fixture
-def alice():
-    return make_staff("alice", "Analyst")
-
-
-@pytest.fixture
-def bob():
-    return make_staff("bob", "Reviewer")
-
-
-@pytest.fixture
-def carol():
-    return make_staff("carol", "Reviewer")
 
 
 def _source(alice, title: str = "Video of the shooting") -> SourceDocument:

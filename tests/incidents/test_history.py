@@ -1,7 +1,7 @@
 """The "History" page of an incident: its own changes and those of its evidence links.
 
-Alice is an administrator (a superuser). Bob is an analyst who may only view incidents. Charlie is
-staff with no permission on incidents.
+Sofia is a superuser. Vera is staff who may only view incidents. Dave is staff with no permission
+on incidents.
 
 Within a test everything runs in one transaction, so every event has the same time, and a request
 leaves its history context set for the statements after it: events meant to be "by the system"
@@ -38,24 +38,12 @@ def history_page(client, incident: Incident) -> str:
 
 
 @pytest.fixture
-def alice(django_user_model):
-    return django_user_model.objects.create_superuser(
-        "alice", "alice@example.org", "pw", first_name="Alice", last_name="Adams"
-    )
-
-
-@pytest.fixture
-def bob(django_user_model):
-    bob = django_user_model.objects.create_user("bob", "bob@example.org", "pw", is_staff=True)
-    bob.user_permissions.set(
+def vera(vera):
+    """Vera (tests/conftest.py), here with the right to view incidents."""
+    vera.user_permissions.set(
         Permission.objects.filter(content_type__app_label="incidents", codename="view_incident")
     )
-    return bob
-
-
-@pytest.fixture
-def charlie(django_user_model):
-    return django_user_model.objects.create_user("charlie", "c@example.org", "pw", is_staff=True)
+    return vera
 
 
 @pytest.fixture
@@ -68,8 +56,8 @@ def source():
     return SourceDocument.objects.create(kind="video", title="Video of the shooting")
 
 
-def test_an_incident_added_with_a_source_shows_both_by_who_and_from_where(client, alice, source):
-    client.force_login(alice)
+def test_an_incident_added_with_a_source_shows_both_by_who_and_from_where(client, sofia, source):
+    client.force_login(sofia)
     url = admin_url(Incident, "add")
 
     response = client.post(
@@ -94,14 +82,14 @@ def test_an_incident_added_with_a_source_shows_both_by_who_and_from_where(client
     history = history_page(client, Incident.objects.get()).split('id="change-history"')[1]
     assert f"source {source.public_id} Video of the shooting linked as primary" in history
     assert "created" in history
-    assert history.count("alice (Alice Adams)") == 2
+    assert history.count("sofia (Sofia Adams)") == 2
     assert history.count(url) == 2
 
 
 def test_linking_a_source_in_the_link_admin_shows_on_the_incident_page(
-    client, alice, incident, source
+    client, sofia, incident, source
 ):
-    client.force_login(alice)
+    client.force_login(sofia)
     url = admin_url(IncidentSource, "add")
 
     response = client.post(
@@ -112,14 +100,14 @@ def test_linking_a_source_in_the_link_admin_shows_on_the_incident_page(
     page = history_page(client, incident)
     assert f"source {source.public_id} Video of the shooting linked as corroborating" in page
     assert url in page
-    assert "alice (Alice Adams)" in page
+    assert "sofia (Sofia Adams)" in page
 
 
-def test_unlinking_and_changing_a_link_show_on_the_incident_page(client, alice, incident, source):
+def test_unlinking_and_changing_a_link_show_on_the_incident_page(client, sofia, incident, source):
     link = IncidentSource.objects.create(incident=incident, source=source)
     IncidentSource.objects.filter(pk=link.pk).update(role="mentions")
     link.delete()
-    client.force_login(alice)
+    client.force_login(sofia)
 
     page = history_page(client, incident)
 
@@ -128,12 +116,12 @@ def test_unlinking_and_changing_a_link_show_on_the_incident_page(client, alice, 
     assert f"source {source.public_id} Video of the shooting unlinked" in page
 
 
-def test_a_link_moved_to_another_incident_shows_on_both_pages(client, alice, incident, source):
+def test_a_link_moved_to_another_incident_shows_on_both_pages(client, sofia, incident, source):
     other = make_incident(title="Execution near Avdiivka")
     link = IncidentSource.objects.create(incident=incident, source=source)
     IncidentSource.objects.filter(pk=link.pk).update(incident=other)
     IncidentSource.objects.filter(pk=link.pk).update(note="Belongs here")
-    client.force_login(alice)
+    client.force_login(sofia)
 
     first, second = history_page(client, incident), history_page(client, other)
 
@@ -144,7 +132,7 @@ def test_a_link_moved_to_another_incident_shows_on_both_pages(client, alice, inc
     assert "Note: — -&gt; Belongs here" in second
 
 
-def test_linking_a_testimony_shows_on_the_incident_page(client, alice, incident):
+def test_linking_a_testimony_shows_on_the_incident_page(client, sofia, incident):
     testimony = Testimony.objects.create(
         witness=Witness.objects.create(full_name="Ivan Franko"),
         taken_on=datetime.date(2024, 3, 1),
@@ -152,7 +140,7 @@ def test_linking_a_testimony_shows_on_the_incident_page(client, alice, incident)
         statement="What he saw.",
     )
     IncidentTestimony.objects.create(incident=incident, testimony=testimony)
-    client.force_login(alice)
+    client.force_login(sofia)
 
     page = history_page(client, incident)
 
@@ -161,45 +149,45 @@ def test_linking_a_testimony_shows_on_the_incident_page(client, alice, incident)
     assert "What he saw" not in page
 
 
-def test_a_bulk_update_is_recorded_and_shown_as_made_by_the_system(client, alice, incident):
+def test_a_bulk_update_is_recorded_and_shown_as_made_by_the_system(client, sofia, incident):
     events = Incident.pgh_event_model.objects.filter(pgh_obj=incident)
     before = events.count()
 
     Incident.objects.filter(pk=incident.pk).update(verification_status="verified")
 
     assert events.count() == before + 1
-    client.force_login(alice)
+    client.force_login(sofia)
     page = history_page(client, incident)
     assert "Verification status: Unassessed -&gt; Verified" in page
     assert "system" in page
-    assert "alice" not in page.split('id="change-history"')[1]
+    assert "sofia" not in page.split('id="change-history"')[1]
 
 
-def test_foreign_keys_show_by_their_names(client, alice, bob, incident):
+def test_foreign_keys_show_by_their_names(client, sofia, vera, incident):
     pow_execution = IncidentType.objects.get(slug="pow-execution")
-    Incident.objects.filter(pk=incident.pk).update(assigned_to=bob, incident_type=pow_execution)
-    client.force_login(alice)
+    Incident.objects.filter(pk=incident.pk).update(assigned_to=vera, incident_type=pow_execution)
+    client.force_login(sofia)
 
     page = history_page(client, incident)
 
-    assert "Assigned to: — -&gt; bob" in page
+    assert "Assigned to: — -&gt; vera" in page
     assert f"Incident type: — -&gt; {pow_execution.name_en}" in page
 
 
-def test_internal_notes_are_shown_to_staff(client, alice, incident):
+def test_internal_notes_are_shown_to_staff(client, sofia, incident):
     Incident.objects.filter(pk=incident.pk).update(internal_notes="Ask the HRMMU for the video.")
-    client.force_login(alice)
+    client.force_login(sofia)
 
     page = history_page(client, incident)
 
     assert "Internal notes: — -&gt; Ask the HRMMU for the video." in page
 
 
-def test_a_save_that_changes_only_bookkeeping_fields_is_not_listed(client, alice, incident):
+def test_a_save_that_changes_only_bookkeeping_fields_is_not_listed(client, sofia, incident):
     Incident.objects.filter(pk=incident.pk).update(
         version=F("version") + 1, updated_at=timezone.now()
     )
-    client.force_login(alice)
+    client.force_login(sofia)
 
     page = history_page(client, incident)
 
@@ -208,10 +196,10 @@ def test_a_save_that_changes_only_bookkeeping_fields_is_not_listed(client, alice
     assert "Updated at" not in page
 
 
-def test_the_newest_change_comes_first(client, alice, incident):
+def test_the_newest_change_comes_first(client, sofia, incident):
     Incident.objects.filter(pk=incident.pk).update(title="Second title")
     Incident.objects.filter(pk=incident.pk).update(title="Third title")
-    client.force_login(alice)
+    client.force_login(sofia)
 
     page = history_page(client, incident)
 
@@ -221,25 +209,25 @@ def test_the_newest_change_comes_first(client, alice, incident):
     assert newest < older < created
 
 
-def test_a_viewer_may_see_the_history_and_a_stranger_may_not(client, bob, charlie, incident):
-    client.force_login(bob)
+def test_a_viewer_may_see_the_history_and_a_stranger_may_not(client, vera, dave, incident):
+    client.force_login(vera)
     assert client.get(admin_url(Incident, "history", incident.pk)).status_code == 200
 
-    client.force_login(charlie)
+    client.force_login(dave)
     assert client.get(admin_url(Incident, "history", incident.pk)).status_code == 403
 
 
-def test_the_number_of_queries_does_not_grow_with_the_history(client, alice, bob):
+def test_the_number_of_queries_does_not_grow_with_the_history(client, sofia, vera):
     short, long = make_incident(title="Short history"), make_incident(title="Long history")
     for incident, events in ((short, 3), (long, 15)):
         source = SourceDocument.objects.create(kind="photo", title=f"Photo for {incident.title}")
         link = IncidentSource.objects.create(incident=incident, source=source)
         for number in range(events):
             Incident.objects.filter(pk=incident.pk).update(
-                killed_best=number, assigned_to=bob if number % 2 else alice
+                killed_best=number, assigned_to=vera if number % 2 else sofia
             )
             IncidentSource.objects.filter(pk=link.pk).update(note=f"Note {number}")
-    client.force_login(alice)
+    client.force_login(sofia)
     for incident in (short, long):
         # One change by a user, so that both pages look users up.
         client.post(
@@ -256,18 +244,18 @@ def test_the_number_of_queries_does_not_grow_with_the_history(client, alice, bob
     for incident in (short, long):
         with CaptureQueriesContext(connection) as captured:
             page = history_page(client, incident)
-        assert "alice (Alice Adams)" in page
+        assert "sofia (Sofia Adams)" in page
         counts.append(len(captured))
 
     assert counts[0] == counts[1]
 
 
 def test_a_record_older_than_its_history_says_its_earlier_values_are_unknown(
-    client, alice, incident
+    client, sofia, incident
 ):
     Incident.pgh_event_model.objects.filter(pgh_obj=incident).delete()
     Incident.objects.filter(pk=incident.pk).update(title="Renamed")
-    client.force_login(alice)
+    client.force_login(sofia)
 
     page = history_page(client, incident)
 

@@ -18,17 +18,12 @@ from django.urls import reverse
 from incidents.models import Incident, PublicationStatus, VerificationStatus
 from incidents.services import incident_assess, incident_submit
 from sources.models import Witness
-from tests.factories import make_published_incident, make_ready_draft, make_staff
+from tests.factories import make_published_incident, make_ready_draft
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = {
-    "alice": "Analyst",
-    "bob": "Reviewer",
-    "olga": "Witness officer",
-    "ada": "Administrator",
-    "dave": None,
-}
+# One of each role (tests/conftest.py), by the name of their fixture.
+PERSONAS = ["alice", "bob", "olga", "ada", "dave"]
 EDITORS = {"alice", "bob", "olga", "ada"}
 REVIEWERS = {"bob", "ada"}
 
@@ -39,16 +34,6 @@ def transition_url(incident: Incident, name: str) -> str:
 
 def change_url(incident: Incident) -> str:
     return reverse("admin:incidents_incident_change", args=[incident.pk])
-
-
-@pytest.fixture
-def carol() -> User:
-    return make_staff("carol", "Reviewer")
-
-
-def persona(username: str) -> User:
-    role = PERSONAS[username]
-    return make_staff(username, *([role] if role else []))
 
 
 def in_review(carol: User) -> Incident:
@@ -115,11 +100,11 @@ STEPS = {
 
 @pytest.mark.parametrize("username", PERSONAS)
 @pytest.mark.parametrize("name", STEPS)
-def test_each_role_may_take_exactly_its_workflow_steps(client, carol, username, name):
+def test_each_role_may_take_exactly_its_workflow_steps(client, request, carol, username, name):
     step = STEPS[name]
     incident = step.prepare(carol)
     version_before = incident.version
-    client.force_login(persona(username))
+    client.force_login(request.getfixturevalue(username))
 
     response = client.post(transition_url(incident, name), step.data(incident))
 
@@ -136,10 +121,12 @@ def test_each_role_may_take_exactly_its_workflow_steps(client, carol, username, 
 
 @pytest.mark.parametrize("username", PERSONAS)
 @pytest.mark.parametrize("name", ["return", "assess", "withdraw", "merge"])
-def test_each_role_may_open_exactly_the_step_pages_it_may_use(client, carol, username, name):
+def test_each_role_may_open_exactly_the_step_pages_it_may_use(
+    client, request, carol, username, name
+):
     step = STEPS[name]
     incident = step.prepare(carol)
-    client.force_login(persona(username))
+    client.force_login(request.getfixturevalue(username))
 
     response = client.get(transition_url(incident, name))
 
@@ -166,7 +153,7 @@ PAGES_BY_PERSONA = {
 
 @pytest.mark.parametrize("username", PERSONAS)
 @pytest.mark.parametrize("page", sorted(ALL_PAGES))
-def test_each_role_opens_exactly_the_admin_pages_it_needs(client, carol, username, page):
+def test_each_role_opens_exactly_the_admin_pages_it_needs(client, request, carol, username, page):
     incident = make_ready_draft(created_by=carol)
     witness = Witness.objects.create()
     urls = {
@@ -177,7 +164,7 @@ def test_each_role_opens_exactly_the_admin_pages_it_needs(client, carol, usernam
         "regions changelist": reverse("admin:incidents_region_changelist"),
         "users changelist": reverse("admin:auth_user_changelist"),
     }
-    client.force_login(persona(username))
+    client.force_login(request.getfixturevalue(username))
 
     response = client.get(urls[page])
 
@@ -213,9 +200,11 @@ VISIBLE_ACTIONS = {
 
 @pytest.mark.parametrize("username", ["alice", "bob", "olga", "ada"])
 @pytest.mark.parametrize("status", ["draft", "in review", "published"])
-def test_the_workflow_box_shows_only_the_steps_the_user_may_take(client, carol, username, status):
+def test_the_workflow_box_shows_only_the_steps_the_user_may_take(
+    client, request, carol, username, status
+):
     incident = prepare_in(status, carol)
-    client.force_login(persona(username))
+    client.force_login(request.getfixturevalue(username))
 
     response = client.get(change_url(incident))
 
@@ -224,21 +213,21 @@ def test_the_workflow_box_shows_only_the_steps_the_user_may_take(client, carol, 
     assert workflow_actions(response.content.decode()) == VISIBLE_ACTIONS[(status, kind)]
 
 
-def test_a_withdrawn_incident_offers_only_republication(client, carol):
+def test_a_withdrawn_incident_offers_only_republication(client, ada, alice):
     incident = make_published_incident()
-    client.force_login(persona("ada"))
+    client.force_login(ada)
     client.post(transition_url(incident, "withdraw"), {"reason": "Staged video."})
 
     response = client.get(change_url(incident))
 
     assert workflow_actions(response.content.decode()) == {"Republish"}
-    client.force_login(persona("alice"))
+    client.force_login(alice)
     assert workflow_actions(client.get(change_url(incident)).content.decode()) == set()
 
 
-def test_a_user_without_access_sees_no_incident_page_and_no_step(client, carol):
+def test_a_user_without_access_sees_no_incident_page_and_no_step(client, carol, dave):
     incident = make_ready_draft(created_by=carol)
-    client.force_login(persona("dave"))
+    client.force_login(dave)
 
     assert client.get(change_url(incident)).status_code == 403
     assert client.get(transition_url(incident, "assess")).status_code == 403

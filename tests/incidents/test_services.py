@@ -1,6 +1,6 @@
 """The workflow rules, enforced in the services whatever screen or script calls them.
 
-Alice is an analyst, Bob and Carol are reviewers, Dave is staff with no role.
+Alice and Erin are analysts, Bob and Carol are reviewers, Dave is staff with no role.
 """
 
 from __future__ import annotations
@@ -25,29 +25,9 @@ from incidents.services import (
     incident_withdraw,
 )
 from sources.models import SourceDocument
-from tests.factories import make_incident, make_ready_draft, make_staff
+from tests.factories import make_incident, make_ready_draft
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice():
-    return make_staff("alice", "Analyst")
-
-
-@pytest.fixture
-def bob():
-    return make_staff("bob", "Reviewer")
-
-
-@pytest.fixture
-def carol():
-    return make_staff("carol", "Reviewer")
-
-
-@pytest.fixture
-def dave():
-    return make_staff("dave")
 
 
 def _in_review(alice, **fields) -> Incident:
@@ -207,8 +187,8 @@ def test_a_draft_cannot_be_published(alice, bob):
         incident_publish(incident=draft, actor=bob)
 
 
-def test_an_analyst_cannot_publish(alice, bob):
-    incident = _assessed(make_staff("erin", "Analyst"), bob)
+def test_an_analyst_cannot_publish(alice, bob, erin):
+    incident = _assessed(erin, bob)
     with pytest.raises(TransitionError, match="permission to publish"):
         incident_publish(incident=incident, actor=alice)
 
@@ -272,13 +252,13 @@ def test_four_eyes_the_author_of_a_withdrawn_incident_cannot_republish_it(alice,
     assert _status(incident) == PublicationStatus.WITHDRAWN
 
 
-def test_republishing_needs_a_note_and_a_reviewer(alice, bob, carol):
+def test_republishing_needs_a_note_and_a_reviewer(alice, bob, carol, erin):
     incident = _withdrawn(alice, bob)
 
     with pytest.raises(TransitionError, match="Write the public note"):
         incident_republish(incident=incident, actor=carol, note="  ")
     with pytest.raises(TransitionError, match="permission to republish"):
-        incident_republish(incident=incident, actor=make_staff("dan", "Analyst"), note="Back.")
+        incident_republish(incident=incident, actor=erin, note="Back.")
     assert _status(incident) == PublicationStatus.WITHDRAWN
 
 

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from incidents import services
 from incidents.corrections import Proposal
 from sources import services as source_services
-from tests.factories import make_published_incident, make_ready_draft, make_staff
+from tests.factories import make_published_incident, make_ready_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -22,21 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
-
-
-@pytest.fixture
-def alice():
-    return make_staff("alice", "Analyst")
-
-
-@pytest.fixture
-def bob():
-    return make_staff("bob", "Reviewer")
-
-
-@pytest.fixture
-def carol():
-    return make_staff("carol", "Reviewer")
 
 
 def page(client, url: str) -> str:

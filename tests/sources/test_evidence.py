@@ -14,7 +14,6 @@ from django.db import DatabaseError, connection, transaction
 
 from sources.models import CustodyAction, CustodyEvent, EvidenceFile, SourceDocument
 from sources.services import evidence_file_open_for_download, evidence_file_upload
-from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +26,6 @@ PDF_BYTES = b"%PDF-1.7\n" + os.urandom(300_000) + b"\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "evidence"
-
-
-@pytest.fixture
-def alice():
-    return make_staff("alice", "Analyst")
 
 
 @pytest.fixture

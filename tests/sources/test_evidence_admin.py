@@ -12,7 +12,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sources.models import CustodyAction, EvidenceFile, SourceDocument, Testimony, Witness
-from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +42,8 @@ def _upload(client, owner: str, pk: int, data: bytes = PNG, name: str = "site.pn
     )
 
 
-def test_an_analyst_uploads_a_file_to_a_source(client, source):
-    client.force_login(make_staff("alice", "Analyst"))
+def test_an_analyst_uploads_a_file_to_a_source(client, source, alice):
+    client.force_login(alice)
     form = client.get(f"/admin/sources/sourcedocument/{source.pk}/change/").content.decode()
     assert f"/admin/sources/evidencefile/upload/?source={source.pk}" in form
     response = _upload(client, "source", source.pk)
@@ -57,27 +56,27 @@ def test_an_analyst_uploads_a_file_to_a_source(client, source):
     assert "Uploaded" in page  # the custody inline
 
 
-def test_a_refused_file_is_a_form_error_and_nothing_is_stored(client, source):
-    client.force_login(make_staff("alice", "Analyst"))
+def test_a_refused_file_is_a_form_error_and_nothing_is_stored(client, source, alice):
+    client.force_login(alice)
     response = _upload(client, "source", source.pk, data=b"<html><script></script>", name="a.pdf")
     assert response.status_code == 200
     assert "not accepted" in response.content.decode()
     assert not EvidenceFile.objects.exists()
 
 
-def test_staff_without_a_role_cannot_upload(client, source):
-    client.force_login(make_staff("dave"))
+def test_staff_without_a_role_cannot_upload(client, source, dave):
+    client.force_login(dave)
     assert _upload(client, "source", source.pk).status_code == 403
 
 
-def test_an_upload_needs_a_known_owner(client):
-    client.force_login(make_staff("alice", "Analyst"))
+def test_an_upload_needs_a_known_owner(client, alice):
+    client.force_login(alice)
     assert client.get("/admin/sources/evidencefile/upload/").status_code == 404
     assert client.get("/admin/sources/evidencefile/upload/?source=999999").status_code == 404
 
 
-def test_a_download_is_an_attachment_named_by_hash_and_recorded(client, source):
-    client.force_login(make_staff("alice", "Analyst"))
+def test_a_download_is_an_attachment_named_by_hash_and_recorded(client, source, alice):
+    client.force_login(alice)
     _upload(client, "source", source.pk, name="Petrenko at the checkpoint.png")
     evidence = EvidenceFile.objects.get()
     response = client.get(f"/admin/sources/evidencefile/{evidence.pk}/download/")
@@ -91,13 +90,13 @@ def test_a_download_is_an_attachment_named_by_hash_and_recorded(client, source):
     assert evidence.custody_events.filter(action=CustodyAction.DOWNLOADED).exists()
 
 
-def test_files_of_testimonies_download_only_for_witness_officers(client, testimony):
-    client.force_login(make_staff("olga", "Witness officer"))
+def test_files_of_testimonies_download_only_for_witness_officers(client, testimony, alice, olga):
+    client.force_login(olga)
     _upload(client, "testimony", testimony.pk)
     evidence = EvidenceFile.objects.get()
     url = f"/admin/sources/evidencefile/{evidence.pk}/download/"
     assert client.get(url).status_code == 200
-    client.force_login(make_staff("alice", "Analyst"))
+    client.force_login(alice)
     assert client.get(url).status_code == 403
     assert (
         "witness officers only"
@@ -105,8 +104,8 @@ def test_files_of_testimonies_download_only_for_witness_officers(client, testimo
     )
 
 
-def test_an_altered_file_is_not_served(client, source):
-    client.force_login(make_staff("alice", "Analyst"))
+def test_an_altered_file_is_not_served(client, source, alice):
+    client.force_login(alice)
     _upload(client, "source", source.pk)
     evidence = EvidenceFile.objects.get()
     os.remove(evidence.file.storage.path(evidence.file.name))

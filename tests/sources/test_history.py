@@ -1,7 +1,7 @@
 """The "History" page of sources, witnesses and testimonies, read from the trigger history.
 
-Alice is an administrator (a superuser) and may see identities. Bob is an analyst: he may view
-and change witnesses but not see who they are. Charlie is staff with no permission on witnesses.
+Sofia is a superuser and may see identities. Vera is staff who may view and change witnesses but
+not see who they are. Dave is staff with no permission on witnesses.
 """
 
 from __future__ import annotations
@@ -33,26 +33,14 @@ def history_page(client, obj) -> str:
 
 
 @pytest.fixture
-def alice(django_user_model):
-    return django_user_model.objects.create_superuser(
-        "alice", "alice@example.org", "pw", first_name="Alice", last_name="Adams"
-    )
-
-
-@pytest.fixture
-def bob(django_user_model):
-    bob = django_user_model.objects.create_user("bob", "bob@example.org", "pw", is_staff=True)
-    bob.user_permissions.set(
+def vera(vera):
+    """Vera (tests/conftest.py), here with the right to view and change witnesses."""
+    vera.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label="sources", codename__in=["view_witness", "change_witness"]
         )
     )
-    return bob
-
-
-@pytest.fixture
-def charlie(django_user_model):
-    return django_user_model.objects.create_user("charlie", "c@example.org", "pw", is_staff=True)
+    return vera
 
 
 @pytest.fixture
@@ -104,8 +92,8 @@ def ciphertexts(table: str, column: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def test_a_change_made_in_the_admin_form_shows_who_where_and_old_to_new(client, alice, source):
-    client.force_login(alice)
+def test_a_change_made_in_the_admin_form_shows_who_where_and_old_to_new(client, sofia, source):
+    client.force_login(sofia)
     url = admin_url(SourceDocument, "change", source.pk)
 
     response = client.post(
@@ -114,7 +102,7 @@ def test_a_change_made_in_the_admin_form_shows_who_where_and_old_to_new(client, 
     assert response.status_code == 302
 
     page = history_page(client, source)
-    assert "alice (Alice Adams)" in page
+    assert "sofia (Sofia Adams)" in page
     assert url in page
     assert "Title: Video of the shooting -&gt; Video of the execution" in page
     # Choices by their labels, not their stored codes.
@@ -122,7 +110,7 @@ def test_a_change_made_in_the_admin_form_shows_who_where_and_old_to_new(client, 
     assert "Updated at" not in page
 
 
-def test_a_bulk_update_is_recorded_and_shown_as_made_by_the_system(client, alice, source):
+def test_a_bulk_update_is_recorded_and_shown_as_made_by_the_system(client, sofia, source):
     events = SourceDocument.pgh_event_model.objects.filter(pgh_obj=source)
     before = events.count()
 
@@ -130,14 +118,14 @@ def test_a_bulk_update_is_recorded_and_shown_as_made_by_the_system(client, alice
 
     assert events.count() == before + 1
     assert events.order_by("-pgh_id").first().pgh_context is None
-    client.force_login(alice)
+    client.force_login(sofia)
     page = history_page(client, source)
     assert "system" in page
     assert "Is public: no -&gt; yes" in page
 
 
-def test_the_first_entry_says_the_record_was_created(client, alice, source):
-    client.force_login(alice)
+def test_the_first_entry_says_the_record_was_created(client, sofia, source):
+    client.force_login(sofia)
 
     page = history_page(client, source)
 
@@ -145,8 +133,8 @@ def test_the_first_entry_says_the_record_was_created(client, alice, source):
     assert "1 change" in page
 
 
-def test_a_witness_name_change_shows_only_that_it_changed(client, alice, witness):
-    client.force_login(alice)
+def test_a_witness_name_change_shows_only_that_it_changed(client, sofia, witness):
+    client.force_login(sofia)
     response = client.post(
         admin_url(Witness, "change", witness.pk), witness_form(witness, full_name=NEW_NAME)
     )
@@ -167,11 +155,11 @@ def test_a_witness_name_change_shows_only_that_it_changed(client, alice, witness
         assert token[:24] not in page
 
 
-def test_an_analyst_without_identity_permission_sees_the_same_restricted_line(
-    client, alice, bob, witness
+def test_staff_without_identity_permission_see_the_same_restricted_line(
+    client, sofia, vera, witness
 ):
     Witness.objects.filter(pk=witness.pk).update(full_name=NEW_NAME)
-    client.force_login(bob)
+    client.force_login(vera)
 
     page = history_page(client, witness)
 
@@ -181,10 +169,10 @@ def test_an_analyst_without_identity_permission_sees_the_same_restricted_line(
 
 
 def test_saving_a_witness_without_touching_the_name_does_not_report_it_changed(
-    client, alice, witness
+    client, sofia, witness
 ):
     # Every save encrypts the name again under a new random token; that is not a change of name.
-    client.force_login(alice)
+    client.force_login(sofia)
     client.post(admin_url(Witness, "change", witness.pk), witness_form(witness, risk_level="low"))
 
     page = history_page(client, witness)
@@ -194,7 +182,7 @@ def test_saving_a_witness_without_touching_the_name_does_not_report_it_changed(
     assert "Contact" not in page
 
 
-def test_a_statement_change_is_restricted_too(client, alice, witness):
+def test_a_statement_change_is_restricted_too(client, sofia, witness):
     testimony = Testimony.objects.create(
         witness=witness,
         taken_on=datetime.date(2024, 3, 1),
@@ -204,7 +192,7 @@ def test_a_statement_change_is_restricted_too(client, alice, witness):
     Testimony.objects.filter(pk=testimony.pk).update(
         statement="They lined up six of us by the wall.", language="uk"
     )
-    client.force_login(alice)
+    client.force_login(sofia)
 
     page = history_page(client, testimony)
 
@@ -213,15 +201,15 @@ def test_a_statement_change_is_restricted_too(client, alice, witness):
     assert "lined" not in page
 
 
-def test_the_history_page_needs_permission_to_view_the_record(client, charlie, witness):
-    client.force_login(charlie)
+def test_the_history_page_needs_permission_to_view_the_record(client, dave, witness):
+    client.force_login(dave)
 
     response = client.get(admin_url(Witness, "history", witness.pk))
 
     assert response.status_code == 403
 
 
-def test_the_number_of_queries_does_not_grow_with_the_history(client, alice):
+def test_the_number_of_queries_does_not_grow_with_the_history(client, sofia):
     short, long = Witness.objects.create(full_name=OLD_NAME), Witness.objects.create()
     # The events are written before any request: within a test's single transaction, a request
     # leaves its history context set for the statements that follow it.
@@ -230,7 +218,7 @@ def test_the_number_of_queries_does_not_grow_with_the_history(client, alice):
             Witness.objects.filter(pk=witness.pk).update(
                 full_name=f"{OLD_NAME} {number}", risk_level="low" if number % 2 else "high"
             )
-    client.force_login(alice)
+    client.force_login(sofia)
     for witness in (short, long):
         client.post(
             admin_url(Witness, "change", witness.pk), witness_form(witness, role="eyewitness")
