@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from tests.factories import make_staff
 
@@ -38,6 +39,31 @@ def _api_rate_limits_off(settings):
     # Suites send hundreds of requests from one address; the limits are tested on their own
     # (tests/core/test_api_limits.py).
     settings.API_RATE_LIMITS = {"anon": None, "partner": None}
+
+
+# --- Asked for by the modules that need them (pytest.mark.usefixtures) ------------------------
+
+
+@pytest.fixture
+def password_only_sign_in(settings):
+    # For tests about something other than signing in, whose users are logged in directly (the
+    # test client, the admin Browser, the browser tests): a second factor required by the
+    # developer's environment (STAFF_2FA_REQUIRED) would turn them away. Signing in has its own
+    # tests in tests/config/, which must not have this.
+    settings.STAFF_2FA_REQUIRED = False
+
+
+@pytest.fixture
+def fresh_cache():
+    # The public pages cache their headline figures and the demo flag for a few minutes; each
+    # test of them starts afresh.
+    cache.clear()
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    # Evidence files are written to a folder of the test's own.
+    settings.MEDIA_ROOT = tmp_path / "evidence"
 
 
 # --- Personas ----------------------------------------------------------------------------------

@@ -19,17 +19,10 @@ from sources.services import witness_create
 from tests.factories import make_incident, make_staff
 from tests.incidents.test_admin_bypasses import Browser
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("password_only_sign_in")]
 
 ASSIGNMENT = {"app_label": "incidents", "model_name": "incident", "field_name": "assigned_to"}
 INTERVIEWER = {"app_label": "sources", "model_name": "testimony", "field_name": "interviewer"}
-
-
-@pytest.fixture(autouse=True)
-def _password_only_sign_in(settings):
-    # The client logs its user in directly; a second factor required by the environment would
-    # turn it away. Signing in has its own tests in this folder.
-    settings.STAFF_2FA_REQUIRED = False
 
 
 @pytest.fixture

@@ -92,13 +92,6 @@ def browser() -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(autouse=True)
-def _password_only_sign_in(settings):
-    # These tests are about documenting a case and must not depend on STAFF_2FA_REQUIRED in the
-    # developer's environment; the second factor has its own tests in tests/config/.
-    settings.STAFF_2FA_REQUIRED = False
-
-
 def _is_favicon(message) -> bool:
     return message.location.get("url", "").endswith("/favicon.ico")
 

@@ -20,7 +20,11 @@ from tests.factories import make_published_incident
 
 # serialized_rollback: a live-server test ends by emptying every table, regions, incident types
 # and roles from the data migrations included; this puts them back before each test.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("password_only_sign_in"),
+]
 
 TITLE = "Execution of three POWs near Bakhmut (fictional test record)"
 CORRECTED_TITLE = "Execution of four POWs near Bakhmut (fictional test record)"

@@ -31,7 +31,7 @@ from incidents.models import (
 from sources.models import SourceDocument, Testimony, Witness
 from tests.factories import make_published_incident, make_ready_draft
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("password_only_sign_in")]
 
 
 # --- A browser's view of the admin's forms -----------------------------------------------------
@@ -340,13 +340,6 @@ def queue_links(page: Page, slug: str) -> dict[str, str]:
         html.unescape(title): html.unescape(url)
         for url, title in re.findall(r'<td><a href="([^"]+)">(.*?)</a></td>', table.group())
     }
-
-
-@pytest.fixture(autouse=True)
-def _password_only_sign_in(settings):
-    # These tests are about editing rules, not about signing in: the Browser logs its user in
-    # directly, which a second factor required by the environment would turn away.
-    settings.STAFF_2FA_REQUIRED = False
 
 
 # --- People and records ------------------------------------------------------------------------

@@ -30,16 +30,9 @@ from tests.incidents.test_admin_bypasses import (
     queue_links,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("password_only_sign_in")]
 
 APPROVE = "Approve and publish the correction"
-
-
-@pytest.fixture(autouse=True)
-def _password_only_sign_in(settings):
-    # The Browser logs its user in directly; a second factor required by the environment would
-    # turn it away. Signing in has its own tests in tests/config/.
-    settings.STAFF_2FA_REQUIRED = False
 
 
 @pytest.fixture

@@ -16,16 +16,9 @@ from sources.models import EvidenceFile, SourceDocument
 from tests.factories import make_published_incident, make_ready_draft
 from tests.incidents.test_admin_bypasses import Browser, admin_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("password_only_sign_in")]
 
 CONFIRM = "Yes, I’m sure"
-
-
-@pytest.fixture(autouse=True)
-def _password_only_sign_in(settings):
-    # The Browser logs its user in directly; a second factor required by the environment would
-    # turn it away. Signing in has its own tests in tests/config/.
-    settings.STAFF_2FA_REQUIRED = False
 
 
 def offers_deletion(browser: Browser, record) -> bool:

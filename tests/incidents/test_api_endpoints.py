@@ -27,11 +27,6 @@ SEEDED_TYPES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limit(settings):
-    settings.API_RATE_LIMITS = {"anon": None, "partner": None}
-
-
 def _type(slug: str) -> IncidentType:
     return IncidentType.objects.get(slug=slug)
 

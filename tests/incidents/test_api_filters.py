@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/incidents/"
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limit(settings):
-    settings.API_RATE_LIMITS = {"anon": None, "partner": None}
-
-
 def _type(slug: str) -> IncidentType:
     return IncidentType.objects.get(slug=slug)
 

@@ -140,11 +140,6 @@ CSV_HEADER = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limit(settings):
-    settings.API_RATE_LIMITS = {"anon": None, "partner": None}
-
-
 def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 

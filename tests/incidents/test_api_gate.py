@@ -60,11 +60,6 @@ MARKERS = {
 PUBLIC_REASON = "Withdrawn: the video was shown to predate the reported events."
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limit(settings):
-    settings.API_RATE_LIMITS = {"anon": None, "partner": None}
-
-
 def _testimony(*, consent: bool, summary_public: bool, summary: str, interviewer) -> Testimony:
     witness = Witness.objects.create(
         full_name=MARKERS["witness_full_name"],

@@ -29,11 +29,6 @@ ORDER_BY = {
 QUERY_CEILING = 6
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limit(settings):
-    settings.API_RATE_LIMITS = {"anon": None, "partner": None}
-
-
 def _bulk_incidents(count: int, *, status: str, day, **fields) -> list[Incident]:
     now = timezone.now()
     extra = {

@@ -553,8 +553,8 @@ def test_reset_leaves_a_users_own_copy_of_a_report_the_demo_also_lists() -> None
     assert SourceDocument.objects.filter(title=document["title"]).count() == 2
 
 
-def test_reset_names_the_demo_records_it_cannot_delete_and_keeps_them(settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "evidence"
+@pytest.mark.usefixtures("private_storage")
+def test_reset_names_the_demo_records_it_cannot_delete_and_keeps_them() -> None:
     analyst = user("analyst")
     filed, cited = SourceDocument.objects.filter(url__startswith=f"{FICTIONAL_URL}/").order_by(
         "pk"

@@ -9,19 +9,13 @@ import html
 import re
 
 import pytest
-from django.core.cache import cache
 
 from incidents import services
 from incidents.corrections import Proposal
 from sources import services as source_services
 from tests.factories import make_published_incident, make_ready_draft
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def page(client, url: str) -> str:

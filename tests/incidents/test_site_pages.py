@@ -29,15 +29,9 @@ from incidents.models import (
 from sources.models import SourceDocument, Testimony, Witness
 from tests.factories import make_incident, make_published_incident, raion_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 PUBLIC_PAGES = ["/", "/incidents/", "/methodology/", "/uk/", "/uk/incidents/", "/uk/methodology/"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Headline figures and the demo flag are cached for a few minutes; each test starts afresh.
-    cache.clear()
 
 
 def _html(response) -> str:

@@ -15,17 +15,12 @@ from django.db import DatabaseError, connection, transaction
 from sources.models import CustodyAction, CustodyEvent, EvidenceFile, SourceDocument
 from sources.services import evidence_file_open_for_download, evidence_file_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 # What the database trigger says when it refuses a write.
 REFUSED = r"pgtrigger: Cannot [a-z ]+ rows from sources_{} table"
 
 PDF_BYTES = b"%PDF-1.7\n" + os.urandom(300_000) + b"\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "evidence"
 
 
 @pytest.fixture

@@ -13,14 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sources.models import CustodyAction, EvidenceFile, SourceDocument, Testimony, Witness
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(2048)
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "evidence"
 
 
 @pytest.fixture
