@@ -11,12 +11,13 @@ from django.utils import timezone
 from incidents.models import (
     Incident,
     IncidentSource,
+    IncidentTestimony,
     IncidentType,
     PublicationStatus,
     Region,
     VerificationStatus,
 )
-from sources.models import SourceDocument
+from sources.models import SourceDocument, Testimony, Witness
 
 
 def raion_of(oblast_iso: str) -> Region:
@@ -64,3 +65,19 @@ def make_ready_draft(*, created_by: User, **fields: Any) -> Incident:
     source = SourceDocument.objects.create(kind="video", title="Video of the shooting")
     IncidentSource.objects.create(incident=incident, source=source)
     return incident
+
+
+def linked_testimony(incident: Incident, *, consent: bool, summary_is_public: bool) -> Testimony:
+    """A testimony with a public summary, linked to `incident`; the witness's consent and the
+    reviewer's mark on the summary as given."""
+    witness = Witness.objects.create(code="W-0042", consent_publish_anonymised=consent)
+    testimony = Testimony.objects.create(
+        witness=witness,
+        taken_on=dt.date(2024, 12, 3),
+        directness="direct",
+        statement="What he saw, word for word.",
+        public_summary="A released prisoner saw three men in uniform shot with their hands up.",
+        summary_is_public=summary_is_public,
+    )
+    IncidentTestimony.objects.create(incident=incident, testimony=testimony)
+    return testimony

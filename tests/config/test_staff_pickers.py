@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from sources.models import Testimony
 from sources.services import witness_create
+from tests.admin_browser import Browser
 from tests.factories import make_incident, make_staff
-from tests.incidents.test_admin_bypasses import Browser
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("password_only_sign_in")]
 

@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1 make test; other runs still
-# take them (a page that fails to render fails the test) but keep them out of the work tree.
-SCREENSHOTS = (
-    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1"
-    else Path(tempfile.gettempdir()) / "incident-register-screenshots"
-)
 VIEWPORT = {"width": 1366, "height": 768}
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -121,6 +113,8 @@ def page(browser, live_server) -> Iterator:
 @pytest.fixture
 def screenshot(page):
     """Saves the visible 1366x768 viewport as docs/screenshots/<name>.png (used by the README)."""
+
+    from tests.e2e.browsing import SCREENSHOTS
 
     def take(name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

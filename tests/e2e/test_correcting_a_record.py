@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_documenting_a_case import expect_success_message, log_in, log_out
+from tests.e2e.browsing import expect_success_message, log_in, log_out
 from tests.factories import make_published_incident
 
 # serialized_rollback: a live-server test ends by emptying every table, regions, incident types

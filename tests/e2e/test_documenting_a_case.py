@@ -11,10 +11,11 @@ import re
 import urllib.request
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from incidents.services import incident_submit
 from sources.models import SourceDocument
+from tests.e2e.browsing import expect_success_message, log_in, log_out, pick_autocomplete
 from tests.factories import make_ready_draft
 
 # serialized_rollback: a live-server test ends by emptying every table, regions, incident types
@@ -31,34 +32,6 @@ SUMMARY = (
     "surrendering. Fictional record made by the browser test."
 )
 SOURCE_TITLE = "Video of the executions (fictional test record)"
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill("pw-" + username)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Logged out")).to_be_visible()
-
-
-def pick_autocomplete(page: Page, select_id: str, typed: str, option: str) -> None:
-    """Chooses `option` in a Django admin autocomplete (select2) after typing `typed`."""
-    page.locator(f"#{select_id} + .select2 .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill(typed)
-    page.locator(".select2-results__option", has_text=option).click()
-    expect(page.locator(f"#{select_id} + .select2 .select2-selection__rendered")).to_contain_text(
-        option
-    )
-
-
-def expect_success_message(page: Page) -> None:
-    expect(page.locator(".messagelist .success")).to_be_visible()
-    expect(page.locator(".messagelist .error")).to_have_count(0)
 
 
 def test_an_analyst_documents_a_case_and_a_reviewer_publishes_it(

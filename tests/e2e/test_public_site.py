@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from incidents.filters import IncidentFilterSet
 from incidents.selectors import public_incidents
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.browsing import SCREENSHOTS
 
 # serialized_rollback: a live-server test ends by emptying every table, regions and incident
 # types from the data migrations included; this puts them back before the next test.

@@ -18,17 +18,16 @@ from incidents.models import Correction, CorrectionStatus, Incident, IncidentSou
 from incidents.services import correction_save, correction_start, correction_submit
 from sources import services as source_services
 from sources.models import SourceDocument
-from tests.factories import make_published_incident
-from tests.incidents.test_admin_bypasses import (
+from tests.admin_browser import (
     Browser,
     Page,
     admin_url,
     corrections_on,
     later,
-    linked_testimony,
     public_record,
     queue_links,
 )
+from tests.factories import linked_testimony, make_published_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("password_only_sign_in")]
 

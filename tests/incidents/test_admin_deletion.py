@@ -13,8 +13,8 @@ from django.urls import reverse
 from incidents.models import Incident, IncidentSource
 from incidents.services import incident_return_to_draft, incident_submit
 from sources.models import EvidenceFile, SourceDocument
+from tests.admin_browser import Browser, admin_url
 from tests.factories import make_published_incident, make_ready_draft
-from tests.incidents.test_admin_bypasses import Browser, admin_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("password_only_sign_in")]
 

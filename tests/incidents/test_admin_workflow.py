@@ -25,13 +25,13 @@ from incidents.models import (
 )
 from incidents.services import incident_assess, incident_return_to_draft, incident_submit
 from sources.models import SourceDocument
+from tests.admin_browser import open_change_page
 from tests.factories import (
     make_incident,
     make_published_incident,
     make_ready_draft,
     raion_of,
 )
-from tests.incidents.test_concurrent_edit import open_change_page
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ Alice is an analyst who wrote the draft. Bob and Carol are reviewers.
 from __future__ import annotations
 
 import html
-import re
 
 import pytest
 from django.test import Client
@@ -14,6 +13,7 @@ from django.urls import reverse
 
 from incidents.models import Incident, PublicationStatus
 from incidents.services import incident_submit
+from tests.admin_browser import open_change_page
 from tests.factories import make_ready_draft
 
 pytestmark = pytest.mark.django_db
@@ -21,34 +21,6 @@ pytestmark = pytest.mark.django_db
 
 def change_url(incident: Incident) -> str:
     return reverse("admin:incidents_incident_change", args=[incident.pk])
-
-
-def change_form_data(response) -> dict:
-    """What the browser sends back when its user saves the change page as it was rendered:
-    every field of the incident form and of its inline formsets."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms.append(inline.formset.management_form)
-        forms.extend(inline.formset.forms)
-    data = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is False:
-                continue
-            data[field.html_name] = "on" if value is True else ("" if value is None else value)
-    return data
-
-
-def open_change_page(client: Client, incident: Incident) -> dict:
-    """GETs the change page and returns its form data, with the version read from the HTML."""
-    response = client.get(change_url(incident))
-    assert response.status_code == 200
-    found = re.search(
-        r'<input type="hidden" name="version" value="(\d+)"', response.content.decode()
-    )
-    assert found, "the change form carries no version"
-    return {**change_form_data(response), "version": found.group(1)}
 
 
 def text(response) -> str:
