@@ -271,6 +271,18 @@ class Browser:
 # --- Addresses, the landing page and the change form -------------------------------------------
 
 
+def as_user(user: User) -> Client:
+    """A test client signed in as `user`, for requests that need no form read from the page."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def text(response) -> str:
+    """The page as its reader sees the characters: HTML entities decoded."""
+    return html.unescape(response.content.decode())
+
+
 def admin_url(record, view: str = "change") -> str:
     opts = record._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[record.pk])

@@ -17,6 +17,7 @@ from incidents.models import (
     Region,
     VerificationStatus,
 )
+from incidents.services import incident_submit
 from sources.models import SourceDocument, Testimony, Witness
 
 
@@ -65,6 +66,11 @@ def make_ready_draft(*, created_by: User, **fields: Any) -> Incident:
     source = SourceDocument.objects.create(kind="video", title="Video of the shooting")
     IncidentSource.objects.create(incident=incident, source=source)
     return incident
+
+
+def make_in_review(author: User, **fields: Any) -> Incident:
+    """A ready draft by `author`, submitted by them for review."""
+    return incident_submit(incident=make_ready_draft(created_by=author, **fields), actor=author)
 
 
 def linked_testimony(incident: Incident, *, consent: bool, summary_is_public: bool) -> Testimony:
