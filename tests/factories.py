@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
 from incidents.models import (
@@ -18,7 +18,7 @@ from incidents.models import (
     VerificationStatus,
 )
 from incidents.services import incident_submit
-from sources.models import SourceDocument, Testimony, Witness
+from sources.models import EvidenceFile, SourceDocument, Testimony, Witness
 
 
 def raion_of(oblast_iso: str) -> Region:
@@ -47,6 +47,17 @@ def make_published_incident(**fields: Any) -> Incident:
     return incident
 
 
+def make_evidence_file(**fields: Any) -> EvidenceFile:
+    """The record of a stored evidence file (the file itself is not written), attached to the
+    source or testimony given."""
+    fields.setdefault("file", "evidence/ab/abcdef")
+    fields.setdefault("sha256", "0" * 64)
+    fields.setdefault("size", 1)
+    fields.setdefault("content_type", "video/mp4")
+    fields.setdefault("original_name", "video.mp4")
+    return EvidenceFile.objects.create(**fields)
+
+
 def make_staff(username: str, *roles: str, **fields: Any) -> User:
     """A staff user in the given role groups (Analyst, Reviewer, Witness officer, Administrator),
     whose password is "pw-" and the username."""
@@ -54,6 +65,16 @@ def make_staff(username: str, *roles: str, **fields: Any) -> User:
         username=username, password="pw-" + username, is_staff=True, **fields
     )
     user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+def grant(user: User, *permissions: str) -> User:
+    """Gives `user` these permissions, each named "app_label.codename"."""
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
     return user
 
 

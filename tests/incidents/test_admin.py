@@ -15,6 +15,7 @@ from django.urls import reverse
 from core.models import IssuedPublicId
 from incidents.models import Incident, IncidentSource, IncidentTestimony, IncidentType, Region
 from sources.models import CustodyEvent, EvidenceFile, SourceDocument, Testimony, Witness
+from tests.factories import grant, make_evidence_file
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +45,7 @@ def admin_url(model, view: str, *args) -> str:
 @pytest.fixture
 def vera(vera):
     """Vera (tests/conftest.py), here with the right to view and change witnesses."""
-    vera.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="sources", codename__in=["view_witness", "change_witness"]
-        )
-    )
-    return vera
+    return grant(vera, "sources.view_witness", "sources.change_witness")
 
 
 @pytest.fixture
@@ -64,12 +60,11 @@ def evidence_file(witness):
     testimony = Testimony.objects.create(
         witness=witness, taken_on=datetime.date(2024, 3, 1), directness="direct"
     )
-    evidence = EvidenceFile.objects.create(
+    evidence = make_evidence_file(
         testimony=testimony,
         file="evidence/ab/ab0123456789",
         sha256="ab" * 32,
         size=2048,
-        content_type="video/mp4",
         original_name="petrenko_interview.mp4",
     )
     CustodyEvent.objects.create(

@@ -32,6 +32,8 @@ from tests.factories import linked_testimony, make_published_incident
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("password_only_sign_in")]
 
 APPROVE = "Approve and publish the correction"
+# A correction's form, filled in: a new title and the public note that goes with it.
+RETITLED = {"incident-title": "Execution of POWs near Bakhmut", "note": "The title was corrected."}
 
 
 @pytest.fixture
@@ -74,6 +76,12 @@ def start_correction(browser: Browser, incident: Incident) -> Page:
 
 def edit(browser: Browser, page: Page, changes: dict, *, button: str = "Save draft") -> Page:
     return browser.submit(page.form(button=button), changes, button=button)
+
+
+def approve(browser: Browser, correction: Correction) -> Page:
+    """Opens the correction and clicks "Approve and publish the correction"."""
+    review = browser.get(admin_url(correction))
+    return browser.submit(review.form(button=APPROVE), button=APPROVE)
 
 
 # --- The whole way -----------------------------------------------------------------------------
@@ -187,8 +195,7 @@ def test_correcting_a_cited_source_changes_every_published_record_that_cites_it(
         },
         button="Submit for review",
     )
-    review = Browser(bob).get(admin_url(Correction.objects.get(incident=published)))
-    Browser(bob).submit(review.form(button=APPROVE), button=APPROVE)
+    approve(Browser(bob), Correction.objects.get(incident=published))
 
     for incident in (published, also_citing):
         [cited] = [
@@ -358,17 +365,11 @@ def test_a_page_opened_before_a_safety_removal_does_not_undo_it(alice, bob, caro
 
     # Meanwhile the report is taken off the public record for someone's safety.
     source_services.source_update(source=source, actor=bob, data={"is_public": False})
-    edit(
-        alices,
-        page,
-        {"incident-title": "Execution of POWs near Bakhmut", "note": "The title was corrected."},
-        button="Submit for review",
-    )
+    edit(alices, page, RETITLED, button="Submit for review")
 
     correction = Correction.objects.get(incident=published)
     assert set(correction.changes) == {"incident"}
-    review = Browser(carol).get(admin_url(correction))
-    Browser(carol).submit(review.form(button=APPROVE), button=APPROVE)
+    approve(Browser(carol), correction)
     cited = [cited["public_id"] for cited in public_record(published).api["sources"]]
     assert cited == [second.public_id]
 
@@ -383,17 +384,11 @@ def test_a_reviewers_page_opened_before_a_summary_was_unpublished_does_not_show_
     source_services.testimony_update(
         testimony=testimony, actor=alice, data={"summary_is_public": False}
     )
-    edit(
-        bobs,
-        page,
-        {"incident-title": "Execution of POWs near Bakhmut", "note": "The title was corrected."},
-        button="Submit for review",
-    )
+    edit(bobs, page, RETITLED, button="Submit for review")
 
     correction = Correction.objects.get(incident=published)
     assert set(correction.changes) == {"incident"}
-    review = Browser(carol).get(admin_url(correction))
-    Browser(carol).submit(review.form(button=APPROVE), button=APPROVE)
+    approve(Browser(carol), correction)
     assert public_record(published).api["testimonies"] == []
 
 

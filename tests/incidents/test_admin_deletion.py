@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from incidents.models import Incident, IncidentSource
 from incidents.services import incident_return_to_draft, incident_submit
-from sources.models import EvidenceFile, SourceDocument
+from sources.models import SourceDocument
 from tests.admin_browser import Browser, admin_url
-from tests.factories import make_published_incident, make_ready_draft
+from tests.factories import make_evidence_file, make_published_incident, make_ready_draft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("password_only_sign_in")]
 
@@ -134,15 +134,7 @@ def public(alice) -> SourceDocument:
 
 def with_a_file(alice) -> SourceDocument:
     source = SourceDocument.objects.create(kind="video", title="Holds the original video")
-    EvidenceFile.objects.create(
-        source=source,
-        file="evidence/ab/abcdef",
-        sha256="0" * 64,
-        size=1,
-        content_type="video/mp4",
-        original_name="video.mp4",
-        uploaded_by=alice,
-    )
+    make_evidence_file(source=source, uploaded_by=alice)
     return source
 
 

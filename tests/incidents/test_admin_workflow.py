@@ -204,15 +204,34 @@ def test_a_step_the_status_does_not_allow_is_refused_with_the_reason(alice, bob)
     ]
 
 
-def test_withdrawing_without_a_reason_shows_the_form_again_with_the_error(bob):
+@pytest.mark.parametrize(
+    ("step", "typed", "shown"),
+    [
+        (
+            "withdraw",
+            {"reason": "   "},
+            ["Give the public reason for withdrawing it.", 'name="reason"'],
+        ),
+        (
+            "merge",
+            {"survivor": "INC-NOSUCH00"},
+            [
+                "No incident has the public id INC-NOSUCH00. Copy it from the record that stays.",
+                'value="INC-NOSUCH00"',
+            ],
+        ),
+    ],
+    ids=["withdrawing-without-a-reason", "merging-into-an-unknown-id-keeps-what-was-typed"],
+)
+def test_a_refused_step_shows_its_form_again_with_the_error(bob, step, typed, shown):
     incident = make_published_incident()
 
-    response = as_user(bob).post(step_url(incident, "withdraw"), {"reason": "   "})
+    response = as_user(bob).post(step_url(incident, step), typed)
 
     assert response.status_code == 200
     page = text(response)
-    assert "Give the public reason for withdrawing it." in page
-    assert 'name="reason"' in page
+    for expected in shown:
+        assert expected in page
     incident.refresh_from_db()
     assert incident.publication_status == PublicationStatus.PUBLISHED
 
@@ -281,19 +300,6 @@ def test_the_assess_page_starts_from_the_current_assessment(alice, bob):
 
     assert '<option value="single_source" selected>' in page
     assert "One video so far.</textarea>" in page
-
-
-def test_merging_into_an_unknown_id_keeps_what_was_typed(bob):
-    incident = make_published_incident()
-
-    response = as_user(bob).post(step_url(incident, "merge"), {"survivor": "INC-NOSUCH00"})
-
-    assert response.status_code == 200
-    page = text(response)
-    assert "No incident has the public id INC-NOSUCH00. Copy it from the record that stays." in page
-    assert 'value="INC-NOSUCH00"' in page
-    incident.refresh_from_db()
-    assert incident.publication_status == PublicationStatus.PUBLISHED
 
 
 def test_merging_points_the_duplicate_to_the_survivor_and_proposes_its_evidence(bob):

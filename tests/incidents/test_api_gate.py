@@ -26,8 +26,14 @@ from incidents.models import (
     IncidentTestimony,
     PublicationStatus,
 )
-from sources.models import EvidenceFile, SourceDocument, Testimony, Witness
-from tests.factories import make_incident, make_published_incident, make_staff, raion_of
+from sources.models import SourceDocument, Testimony, Witness
+from tests.factories import (
+    make_evidence_file,
+    make_incident,
+    make_published_incident,
+    make_staff,
+    raion_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,12 +119,9 @@ def world(django_db_setup, django_db_blocker):
             created_by=alice,
         )
         IncidentSource.objects.create(incident=published, source=private_source, role="primary")
-        EvidenceFile.objects.create(
+        make_evidence_file(
             source=private_source,
             file="evidence/ab/abcdef0123456789",
-            sha256="0" * 64,
-            size=1,
-            content_type="video/mp4",
             original_name=MARKERS["evidence_original_name"],
             uploaded_by=alice,
         )

@@ -91,15 +91,15 @@ def _published(alice, reviewer, *sources: SourceDocument, testimonies=()) -> Inc
     return incident_publish(incident=incident, actor=reviewer)
 
 
-def _draft(incident: Incident, actor, proposal: Proposal, note: str = NOTE) -> Correction:
-    correction = correction_start(incident=incident, actor=actor)
+def _save(correction: Correction, actor, proposal: Proposal, note: str = NOTE) -> Correction:
+    """Saves `proposal` on the correction as of the version the caller last read."""
     return correction_save(
-        correction=correction,
-        actor=actor,
-        version=correction.version,
-        proposal=proposal,
-        note=note,
+        correction=correction, actor=actor, version=correction.version, proposal=proposal, note=note
     )
+
+
+def _draft(incident: Incident, actor, proposal: Proposal, note: str = NOTE) -> Correction:
+    return _save(correction_start(incident=incident, actor=actor), actor, proposal, note)
 
 
 def _in_review(incident: Incident, actor, proposal: Proposal, note: str = NOTE) -> Correction:
@@ -200,11 +200,10 @@ def test_four_eyes_the_last_editor_of_a_correction_cannot_approve(alice, bob, ca
     incident = _published(alice, carol)
     draft = _draft(incident, alice, Proposal(incident={"killed_best": 4}))
     # Bob rewrites Alice's proposal: now the words are his too.
-    draft = correction_save(
-        correction=draft,
-        actor=bob,
-        version=draft.version,
-        proposal=Proposal(incident={"killed_best": 5}),
+    draft = _save(
+        draft,
+        bob,
+        Proposal(incident={"killed_best": 5}),
         note="The number killed was corrected from three to five.",
     )
     correction = correction_submit(correction=draft, actor=alice)
@@ -217,17 +216,9 @@ def test_four_eyes_the_last_editor_of_a_correction_cannot_approve(alice, bob, ca
 
 def test_a_stale_form_does_not_overwrite_someone_elses_proposal(alice, bob):
     draft = _draft(_published(alice, bob), alice, Proposal(incident={"killed_best": 4}))
-    correction_save(
-        correction=draft, actor=bob, version=draft.version, proposal=Proposal(), note=NOTE
-    )
+    _save(draft, bob, Proposal())
     with pytest.raises(TransitionError, match="changed this correction after you opened it"):
-        correction_save(
-            correction=draft,
-            actor=alice,
-            version=draft.version,
-            proposal=Proposal(incident={"killed_best": 5}),
-            note=NOTE,
-        )
+        _save(draft, alice, Proposal(incident={"killed_best": 5}))
 
 
 # What an analyst may propose
@@ -246,13 +237,7 @@ def test_reviewer_fields_are_refused_from_an_analyst(alice, bob, carol, field, v
     correction = correction_start(incident=incident, actor=alice)
 
     with pytest.raises(ValidationError) as refused:
-        correction_save(
-            correction=correction,
-            actor=alice,
-            version=correction.version,
-            proposal=Proposal(incident={field: value}),
-            note=NOTE,
-        )
+        _save(correction, alice, Proposal(incident={field: value}))
 
     assert set(refused.value.message_dict) == {field}
     assert "reviewer" in refused.value.message_dict[field][0]
@@ -280,11 +265,10 @@ def test_an_analyst_cannot_propose_to_publish_a_testimony_summary(alice, bob):
     correction = correction_start(incident=incident, actor=alice)
 
     with pytest.raises(ValidationError) as refused:
-        correction_save(
-            correction=correction,
-            actor=alice,
-            version=correction.version,
-            proposal=Proposal(testimonies={testimony.pk: {"summary_is_public": True}}),
+        _save(
+            correction,
+            alice,
+            Proposal(testimonies={testimony.pk: {"summary_is_public": True}}),
             note="A witness account was added.",
         )
 
@@ -297,12 +281,10 @@ def test_field_errors_are_keyed_where_a_form_shows_them(alice, bob):
     correction = correction_start(incident=incident, actor=alice)
 
     with pytest.raises(ValidationError) as refused:
-        correction_save(
-            correction=correction,
-            actor=alice,
-            version=correction.version,
-            proposal=Proposal(incident={"title": ""}, sources={source.pk: {"url": "not a url"}}),
-            note=NOTE,
+        _save(
+            correction,
+            alice,
+            Proposal(incident={"title": ""}, sources={source.pk: {"url": "not a url"}}),
         )
 
     assert set(refused.value.message_dict) == {"title", f"sources.{source.pk}.url"}
@@ -315,11 +297,10 @@ def test_removing_the_last_evidence_is_refused(alice, bob, carol):
     correction = correction_start(incident=incident, actor=alice)
 
     with pytest.raises(ValidationError) as refused:
-        correction_save(
-            correction=correction,
-            actor=alice,
-            version=correction.version,
-            proposal=Proposal(remove_sources=[source.pk]),
+        _save(
+            correction,
+            alice,
+            Proposal(remove_sources=[source.pk]),
             note="The only source was retracted.",
         )
 
@@ -327,11 +308,10 @@ def test_removing_the_last_evidence_is_refused(alice, bob, carol):
     assert "at least one" in refused.value.message_dict["evidence"][0]
     # Replacing it is a correction like any other.
     other = _source(alice, title="UN report")
-    correction = correction_save(
-        correction=correction,
-        actor=alice,
-        version=correction.version,
-        proposal=Proposal(remove_sources=[source.pk], add_sources=[(other.pk, "primary", "")]),
+    correction = _save(
+        correction,
+        alice,
+        Proposal(remove_sources=[source.pk], add_sources=[(other.pk, "primary", "")]),
         note="The retracted report was replaced by the UN's.",
     )
     correction_approve(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +21,7 @@ from django.utils import timezone
 
 from incidents.models import Incident, IncidentSource, IncidentTestimony, IncidentType
 from sources.models import SourceDocument, Testimony, Witness
-from tests.factories import make_incident
+from tests.factories import grant, make_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +39,7 @@ def history_page(client, incident: Incident) -> str:
 @pytest.fixture
 def vera(vera):
     """Vera (tests/conftest.py), here with the right to view incidents."""
-    vera.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="incidents", codename="view_incident")
-    )
-    return vera
+    return grant(vera, "incidents.view_incident")
 
 
 @pytest.fixture

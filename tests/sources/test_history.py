@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sources.models import SourceDocument, Testimony, Witness
+from tests.factories import grant
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +30,6 @@ def history_page(client, obj) -> str:
     response = client.get(admin_url(type(obj), "history", obj.pk))
     assert response.status_code == 200
     return response.content.decode()
-
-
-@pytest.fixture
-def vera(vera):
-    """Vera (tests/conftest.py), here with the right to view and change witnesses."""
-    vera.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="sources", codename__in=["view_witness", "change_witness"]
-        )
-    )
-    return vera
 
 
 @pytest.fixture
@@ -159,6 +148,7 @@ def test_staff_without_identity_permission_see_the_same_restricted_line(
     client, sofia, vera, witness
 ):
     Witness.objects.filter(pk=witness.pk).update(full_name=NEW_NAME)
+    grant(vera, "sources.view_witness", "sources.change_witness")
     client.force_login(vera)
 
     page = history_page(client, witness)
