@@ -25,7 +25,7 @@ from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -40,7 +40,7 @@ from config.admin import WorkItem, WorkQueue
 from core.admin_history import HistoryAdminMixin
 from core.admin_services import AutocompletePickers, RefusedOnSave, ServiceAdminMixin
 from core.errors import Refused
-from incidents import services
+from incidents import selectors, services
 from incidents.corrections import CONTENT_FIELDS
 from incidents.forms import TRANSITIONS, IncidentAdminForm
 from incidents.models import (
@@ -161,7 +161,7 @@ def _why_read_only(incident: Incident, user: AbstractBaseUser) -> str:
 class _Queue:
     title: str
     empty_text: str
-    ordering: str
+    # The queue's incidents among those given (the admin's own queryset), in the order they wait.
     select: Callable[[QuerySet, AbstractBaseUser], QuerySet]
     for_reviewers: bool = False
 
@@ -173,28 +173,18 @@ WORK_QUEUES: dict[str, _Queue] = {
     "assigned": _Queue(
         "Assigned to me",
         "Nothing is assigned to you.",
-        "-updated_at",
-        lambda incidents, user: incidents.filter(assigned_to=user).exclude(
-            publication_status__in=[PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN]
-        ),
+        lambda incidents, user: selectors.incidents_assigned_to(incidents, user=user),
     ),
     "review": _Queue(
         "Awaiting review",
         "Nothing is waiting for review.",
-        # Oldest first: whoever submitted first has waited longest.
-        "submitted_at",
-        lambda incidents, user: incidents.filter(publication_status=PublicationStatus.IN_REVIEW),
+        lambda incidents, user: selectors.incidents_awaiting_review(incidents),
         for_reviewers=True,
     ),
     "returned": _Queue(
         "Returned to me",
         "Nothing has been returned to you.",
-        "-returned_at",
-        lambda incidents, user: incidents.filter(
-            Q(created_by=user) | Q(assigned_to=user),
-            publication_status=PublicationStatus.DRAFT,
-            returned_at__isnull=False,
-        ),
+        lambda incidents, user: selectors.incidents_returned_to(incidents, user=user),
     ),
 }
 
@@ -659,11 +649,9 @@ class IncidentAdmin(HistoryAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
         for slug, queue in WORK_QUEUES.items():
             if not queue.visible_to(request.user):
                 continue
-            incidents = (
-                queue.select(self.get_queryset(request), request.user)
-                .only("pk", "public_id", "title", "publication_status", "updated_at")
-                .order_by(queue.ordering, "-id")[:WORK_QUEUE_LENGTH]
-            )
+            incidents = queue.select(self.get_queryset(request), request.user).only(
+                "pk", "public_id", "title", "publication_status", "updated_at"
+            )[:WORK_QUEUE_LENGTH]
             items = [
                 WorkItem(
                     url=self._change_url(incident),

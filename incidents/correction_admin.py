@@ -29,7 +29,7 @@ from config.admin import WorkItem, WorkQueue
 from core.admin_history import HistoryAdminMixin
 from core.admin_services import AutocompleteSelect
 from core.errors import Refused
-from incidents import services
+from incidents import selectors, services
 from incidents.corrections import (
     CORRECTABLE_FIELDS,
     REVIEWER_FIELDS,
@@ -557,9 +557,7 @@ class CorrectionAdmin(HistoryAdminMixin, admin.ModelAdmin):
                 self._queue(
                     "Corrections awaiting review",
                     "No correction is waiting for review.",
-                    Correction.objects.filter(status=CorrectionStatus.IN_REVIEW).order_by(
-                        "submitted_at", "id"
-                    ),
+                    selectors.corrections_awaiting_review(),
                     f"{changelist}?status__exact={CorrectionStatus.IN_REVIEW}",
                     "corrections-review",
                 )
@@ -568,9 +566,7 @@ class CorrectionAdmin(HistoryAdminMixin, admin.ModelAdmin):
             self._queue(
                 "My draft corrections",
                 "You have no correction in draft.",
-                Correction.objects.filter(status=CorrectionStatus.DRAFT, proposed_by=user).order_by(
-                    "-updated_at", "-id"
-                ),
+                selectors.corrections_drafted_by(user=user),
                 f"{changelist}?status__exact={CorrectionStatus.DRAFT}",
                 "corrections-draft",
             )

@@ -10,11 +10,14 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from incidents.models import (
+    Correction,
     CorrectionNote,
+    CorrectionStatus,
     GeoPrecision,
     Incident,
     IncidentSource,
@@ -260,3 +263,51 @@ def withdrawn_incidents(since=None) -> QuerySet[Incident]:
     if since is not None:
         queryset = queryset.filter(public_updated_at__gte=since)
     return queryset
+
+
+# --- Staff work queues --------------------------------------------------------------------------
+# What waits for whom, shown on the admin's landing page and behind its "queue" filter. These are
+# staff reads: nothing here is public, and none of it starts from `published()`.
+
+
+def incidents_assigned_to(
+    incidents: QuerySet[Incident], *, user: AbstractBaseUser
+) -> QuerySet[Incident]:
+    """Records assigned to `user` that still need work, the last touched first."""
+    return (
+        incidents.filter(assigned_to=user)
+        .exclude(publication_status__in=[PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN])
+        .order_by("-updated_at", "-id")
+    )
+
+
+def incidents_awaiting_review(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Records in review, oldest first: whoever submitted first has waited longest."""
+    return incidents.filter(publication_status=PublicationStatus.IN_REVIEW).order_by(
+        "submitted_at", "-id"
+    )
+
+
+def incidents_returned_to(
+    incidents: QuerySet[Incident], *, user: AbstractBaseUser
+) -> QuerySet[Incident]:
+    """Drafts a reviewer sent back that `user` created or is assigned, the latest first."""
+    return incidents.filter(
+        Q(created_by=user) | Q(assigned_to=user),
+        publication_status=PublicationStatus.DRAFT,
+        returned_at__isnull=False,
+    ).order_by("-returned_at", "-id")
+
+
+def corrections_awaiting_review() -> QuerySet[Correction]:
+    """Corrections submitted for review, oldest first."""
+    return Correction.objects.filter(status=CorrectionStatus.IN_REVIEW).order_by(
+        "submitted_at", "id"
+    )
+
+
+def corrections_drafted_by(*, user: AbstractBaseUser) -> QuerySet[Correction]:
+    """`user`'s corrections still in draft, the last touched first."""
+    return Correction.objects.filter(status=CorrectionStatus.DRAFT, proposed_by=user).order_by(
+        "-updated_at", "-id"
+    )
