@@ -3,14 +3,13 @@ a second factor (TOTP) required of every staff member when STAFF_2FA_REQUIRED is
 
 The site knows nothing about incidents. A registered ModelAdmin that has a
 `work_queues(request) -> list[WorkQueue]` method contributes tables to the index page; the
-incident admin uses it for "Assigned to me", "Awaiting review" and "Returned to me".
+incident admin uses it for "Assigned to me", "Awaiting review" and "Returned to me". The apps
+build those tables from `core.admin_queues`, as apps do not import config.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import segno
@@ -27,6 +26,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.admin_queues import WorkQueue
+
 TWO_FACTOR_URL_NAME = "two_factor"
 
 
@@ -39,28 +40,6 @@ class TokenForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    """One row of a work queue: a record and where to open it."""
-
-    url: str
-    public_id: str
-    title: str
-    status: str
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class WorkQueue:
-    """A short table on the landing page, with a link to the full filtered list."""
-
-    title: str
-    items: list[WorkItem]
-    more_url: str
-    empty_text: str
-    slug: str = field(default="")
 
 
 # Foreign keys to a staff member that the people who fill them in may search, although they may

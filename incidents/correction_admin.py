@@ -19,8 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from config.admin import WorkItem, WorkQueue
 from core.admin_history import HistoryAdminMixin
+from core.admin_queues import WorkItem, WorkQueue
 from core.errors import Refused
 from incidents import selectors, services
 from incidents.correction_forms import CorrectionPage, ReturnForm

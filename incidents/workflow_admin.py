@@ -29,7 +29,7 @@ from django.http import (
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from config.admin import WorkItem, WorkQueue
+from core.admin_queues import WorkItem, WorkQueue
 from incidents import selectors, services
 from incidents.forms import TRANSITIONS
 from incidents.models import Incident, PublicationStatus
