@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from core.admin_readonly import ReadOnlyMixin
 from core.models import IssuedPublicId, PartnerToken
 from core.tokens import partner_token_issue
 
 
 @admin.register(IssuedPublicId)
-class IssuedPublicIdAdmin(admin.ModelAdmin):
-    """Read-only: rows are written by a database trigger and must outlive the records they name."""
+class IssuedPublicIdAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: rows are written by a database trigger and must outlive the records they name
+    (deleting one would let the id be issued again, to a different record)."""
 
     list_display = ("value", "issued_at")
     search_fields = ("value",)
@@ -19,20 +21,6 @@ class IssuedPublicIdAdmin(admin.ModelAdmin):
     date_hierarchy = "issued_at"
     fields = ("value", "issued_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: IssuedPublicId | None = None
-    ) -> bool:
-        return False
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: IssuedPublicId | None = None
-    ) -> bool:
-        # Deleting a row would let the id be issued again, to a different record.
-        return False
 
 
 @admin.register(PartnerToken)

@@ -27,6 +27,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.admin_history import HistoryAdminMixin
+from core.admin_readonly import ReadOnlyMixin
 from core.admin_services import ServiceAdminMixin
 from sources import filetypes, services
 from sources.models import CustodyEvent, EvidenceFile, SourceDocument, Testimony, Witness
@@ -123,21 +124,12 @@ class EvidenceUploadForm(forms.Form):
     )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     """An inline that only shows: evidence and custody rows are written by services, never here."""
 
     extra = 0
     max_num = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class EvidenceFileInline(ReadOnlyInline):
@@ -333,8 +325,12 @@ class CustodyEventInline(ReadOnlyInline):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
-    """Read-only: a file's metadata and its chain of custody, never the file or where it is kept."""
+class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin):
+    """Read-only: a file's metadata and its chain of custody, never the file or where it is kept.
+
+    Uploads have a page of their own. The stored original is evidence: removing one is a decision
+    for a service that records it in the chain of custody, not for a delete button.
+    """
 
     list_display = (
         "short_sha256",
@@ -492,20 +488,9 @@ class EvidenceFileAdmin(IdentityRestrictedMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("source", "testimony__witness")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: EvidenceFile | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: EvidenceFile | None = None) -> bool:
-        # The stored original is evidence; removing one is a decision for a service that records
-        # it in the chain of custody, not for a delete button.
-        return False
-
 
 @admin.register(CustodyEvent)
-class CustodyEventAdmin(admin.ModelAdmin):
+class CustodyEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The chain of custody is append-only: nobody adds, edits or deletes an event by hand."""
 
     list_display = ("at", "action", "evidence_file", "actor", "short_observed_sha256")
@@ -520,12 +505,3 @@ class CustodyEventAdmin(admin.ModelAdmin):
     @admin.display(description="observed SHA-256", ordering="observed_sha256")
     def short_observed_sha256(self, obj: CustodyEvent) -> str:
         return obj.observed_sha256[:12]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: CustodyEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: CustodyEvent | None = None) -> bool:
-        return False
