@@ -360,6 +360,7 @@ class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin
         "uploaded_by",
         "uploaded_at",
         "download",
+        "download_restricted",
     )
     fieldsets = (
         (None, {"fields": ("source", "testimony")}),
@@ -382,8 +383,6 @@ class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin
 
     @admin.display(description="download")
     def download(self, obj: EvidenceFile) -> str:
-        if self._request is not None and not may_download(self._request, obj):
-            return "Restricted: files of testimonies are for witness officers only."
         url = reverse("admin:sources_evidencefile_download", args=[obj.pk])
         return format_html(
             '<a href="{}">Download</a> (the file is re-hashed first; the download is recorded '
@@ -391,15 +390,21 @@ class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin
             url,
         )
 
-    _request: HttpRequest | None = None
+    @admin.display(description="download")
+    def download_restricted(self, obj: EvidenceFile) -> str:
+        return "Restricted: files of testimonies are for witness officers only."
 
-    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
-        # The download field's text depends on who is looking.
-        self._request = request
-        try:
-            return super().change_view(request, object_id, form_url, extra_context)
-        finally:
-            self._request = None
+    def get_fieldsets(self, request: HttpRequest, obj: EvidenceFile | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or may_download(request, obj):
+            return fieldsets
+        # Who may not download the file sees why instead of the link. Decided here, from this
+        # request: one admin instance serves every request, so it must not hold the user.
+        swap = {"download": "download_restricted"}
+        return [
+            (name, {**options, "fields": [swap.get(field, field) for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
 
     def get_urls(self):
         return [

@@ -108,3 +108,17 @@ def test_an_altered_file_is_not_served(client, source, alice):
     assert "failed its integrity check" in response.content.decode()
     assert evidence.custody_events.filter(action=CustodyAction.MISSING).exists()
     assert not evidence.custody_events.filter(action=CustodyAction.DOWNLOADED).exists()
+
+
+def test_the_download_link_shows_only_to_whoever_may_download(client, testimony, olga, alice):
+    # One admin instance serves both: what Alice sees must not depend on Olga's request.
+    client.force_login(olga)
+    _upload(client, "testimony", testimony.pk)
+    evidence = EvidenceFile.objects.get()
+    page = f"/admin/sources/evidencefile/{evidence.pk}/change/"
+    download = f"/admin/sources/evidencefile/{evidence.pk}/download/"
+    assert download in client.get(page).content.decode()
+    client.force_login(alice)
+    shown = client.get(page).content.decode()
+    assert download not in shown
+    assert "files of testimonies are for witness officers only" in shown
