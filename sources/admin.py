@@ -12,6 +12,7 @@ show of a source or testimony from changing without a correction.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
@@ -159,8 +160,25 @@ def _form_data(form, change: bool) -> dict:
     return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
 
+class SavedByUserMixin(ServiceAdminMixin):
+    """Adds a record through `create_service` and changes it through `update_service`, with the
+    user who saves as the actor: the create service records them as `created_by` (the admin never
+    sets it). `update_service` takes the record as its `record_argument` keyword."""
+
+    create_service: Callable[..., models.Model]
+    update_service: Callable[..., models.Model]
+    record_argument: str
+
+    def write(self, request: HttpRequest, form, change: bool) -> models.Model:
+        data = _form_data(form, change)
+        if change:
+            record = {self.record_argument: form.instance}
+            return self.update_service(**record, actor=request.user, data=data)
+        return self.create_service(actor=request.user, data=data)
+
+
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(HistoryAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
+class SourceDocumentAdmin(HistoryAdminMixin, SavedByUserMixin, admin.ModelAdmin):
     list_display = (
         "public_id",
         "title",
@@ -186,6 +204,9 @@ class SourceDocumentAdmin(HistoryAdminMixin, ServiceAdminMixin, admin.ModelAdmin
     inlines = (EvidenceFileInline,)
     # Sources are cited by URL; a pasted "example.org/x" should become a secure link.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    create_service = staticmethod(services.source_create)
+    update_service = staticmethod(services.source_update)
+    record_argument = "source"
 
     @admin.display(description="Add a file")
     def evidence_upload(self, obj: SourceDocument | None) -> str:
@@ -198,18 +219,12 @@ class SourceDocumentAdmin(HistoryAdminMixin, ServiceAdminMixin, admin.ModelAdmin
             obj is None or services.source_deletion_refusal(source=obj, actor=request.user) is None
         )
 
-    def write(self, request: HttpRequest, form, change: bool) -> SourceDocument:
-        data = _form_data(form, change)
-        if change:
-            return services.source_update(source=form.instance, actor=request.user, data=data)
-        return services.source_create(actor=request.user, data=data)
-
     def erase(self, request: HttpRequest, obj: SourceDocument) -> None:
         services.source_delete(source=obj, actor=request.user)
 
 
 @admin.register(Witness)
-class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, ServiceAdminMixin, admin.ModelAdmin):
+class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, SavedByUserMixin, admin.ModelAdmin):
     # Nothing that could identify the person: no identity field is listed, searched or filtered.
     list_display = (
         "code",
@@ -250,6 +265,9 @@ class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, ServiceAdminMixin
         ),
         ("Record", {"fields": ("created_by", ("created_at", "updated_at"))}),
     )
+    create_service = staticmethod(services.witness_create)
+    update_service = staticmethod(services.witness_update)
+    record_argument = "witness"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Witness | None = None) -> tuple:
         readonly = super().get_readonly_fields(request, obj)
@@ -260,16 +278,10 @@ class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, ServiceAdminMixin
         # Testimonies and partners cite the pseudonym; a witness record is never deleted here.
         return False
 
-    def write(self, request: HttpRequest, form, change: bool) -> Witness:
-        data = _form_data(form, change)
-        if change:
-            return services.witness_update(witness=form.instance, actor=request.user, data=data)
-        return services.witness_create(actor=request.user, data=data)
-
 
 @admin.register(Testimony)
 class TestimonyAdmin(
-    HistoryAdminMixin, IdentityRestrictedMixin, ServiceAdminMixin, admin.ModelAdmin
+    HistoryAdminMixin, IdentityRestrictedMixin, SavedByUserMixin, admin.ModelAdmin
 ):
     list_display = ("public_id", "witness", "taken_on", "mode", "directness", "summary_is_public")
     list_filter = ("mode", "directness", "language", "summary_is_public")
@@ -291,6 +303,9 @@ class TestimonyAdmin(
         ("Evidence files", {"fields": ("evidence_upload",)}),
     )
     inlines = (EvidenceFileInline,)
+    create_service = staticmethod(services.testimony_create)
+    update_service = staticmethod(services.testimony_update)
+    record_argument = "testimony"
 
     @admin.display(description="Add a file")
     def evidence_upload(self, obj: Testimony | None) -> str:
@@ -307,12 +322,6 @@ class TestimonyAdmin(
     def has_delete_permission(self, request: HttpRequest, obj: Testimony | None = None) -> bool:
         # Incidents rest on testimonies and their files are evidence: never deleted here.
         return False
-
-    def write(self, request: HttpRequest, form, change: bool) -> Testimony:
-        data = _form_data(form, change)
-        if change:
-            return services.testimony_update(testimony=form.instance, actor=request.user, data=data)
-        return services.testimony_create(actor=request.user, data=data)
 
 
 class CustodyEventInline(ReadOnlyInline):
