@@ -32,6 +32,7 @@ from incidents.corrections import (
     attname,
     plain,
 )
+from incidents.forms import text_box
 from incidents.models import Correction, Incident, IncidentSource, IncidentTestimony, SourceRole
 from sources.models import SourceDocument, Testimony
 
@@ -155,24 +156,22 @@ class AddTestimonyForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        label="Public note",
-        required=False,
+    note = text_box(
+        "Public note",
+        "Public once approved, under “Corrections” on the record and in the API: one sentence a "
+        "reader understands, e.g. “The number killed was corrected from three to four after a "
+        "second video was geolocated.” Never name or hint at a witness.",
+        rows=3,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, **_TEXT}),
-        help_text="Public once approved, under “Corrections” on the record and in the API: one "
-        "sentence a reader understands, e.g. “The number killed was corrected from three to "
-        "four after a second video was geolocated.” Never name or hint at a witness.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label="Comment for the proposer",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, **_TEXT}),
-        help_text="Staff only. Say what to change before it comes back to review.",
+    comment = text_box(
+        "Comment for the proposer",
+        "Staff only. Say what to change before it comes back to review.",
+        rows=3,
     )
 
 

@@ -7,6 +7,7 @@ still has the final word.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -58,7 +59,16 @@ class IncidentAdminForm(forms.ModelForm):
 
 # --- Workflow steps: each a form whose `perform` calls a service ------------------------------
 
-_TEXTAREA = {"rows": 5, "class": "vLargeTextField"}
+
+def text_box(label: str, help_text: str, *, rows: int = 5, **kwargs) -> forms.CharField:
+    """An optional text of a few lines: a comment, a reason, a public note."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows, "class": "vLargeTextField"}),
+        help_text=help_text,
+        **kwargs,
+    )
 
 
 class TransitionForm(forms.Form):
@@ -79,6 +89,18 @@ class TransitionForm(forms.Form):
         raise NotImplementedError
 
 
+class TextStepForm(TransitionForm):
+    """A step that takes one optional text (its only field) and passes it to `service` under the
+    field's name, e.g. `comment` to `incident_return_to_draft`."""
+
+    service: Callable[..., Incident]
+    done = ""  # what the user is told, with the incident's {public_id}
+
+    def perform(self, *, actor: AbstractBaseUser) -> str:
+        incident = self.service(incident=self.incident, actor=actor, **self.cleaned_data)
+        return self.done.format(public_id=incident.public_id)
+
+
 class SubmitForm(TransitionForm):
     def perform(self, *, actor: AbstractBaseUser) -> str:
         incident = services.incident_submit(incident=self.incident, actor=actor)
@@ -91,24 +113,18 @@ class PublishForm(TransitionForm):
         return f"{incident.public_id} published: it is now on the public site and in the API."
 
 
-class ReturnForm(TransitionForm):
+class ReturnForm(TextStepForm):
     intro = (
         "The incident goes back to draft. Its author sees your comment on the incident and in "
         "their “Returned to me” queue."
     )
     button = "Return to draft"
-    comment = forms.CharField(
-        label="Comment for the author",
-        required=False,
-        widget=forms.Textarea(attrs=_TEXTAREA),
-        help_text="Staff only. Say what to change or check before it comes back to review.",
+    comment = text_box(
+        "Comment for the author",
+        "Staff only. Say what to change or check before it comes back to review.",
     )
-
-    def perform(self, *, actor: AbstractBaseUser) -> str:
-        incident = services.incident_return_to_draft(
-            incident=self.incident, actor=actor, comment=self.cleaned_data["comment"]
-        )
-        return f"{incident.public_id} returned to draft with your comment."
+    service = staticmethod(services.incident_return_to_draft)
+    done = "{public_id} returned to draft with your comment."
 
 
 class AssessForm(TransitionForm):
@@ -122,11 +138,9 @@ class AssessForm(TransitionForm):
         "direct witness). Acknowledged: the responsible party or an official investigation "
         "accepts it.",
     )
-    rationale = forms.CharField(
-        label="Public rationale",
-        required=False,
-        widget=forms.Textarea(attrs=_TEXTAREA),
-        help_text="Public. Which sources support this status and what was checked. Never name "
+    rationale = text_box(
+        "Public rationale",
+        "Public. Which sources support this status and what was checked. Never name "
         "or hint at a witness.",
     )
 
@@ -153,45 +167,29 @@ class AssessForm(TransitionForm):
         )
 
 
-class WithdrawForm(TransitionForm):
+class WithdrawForm(TextStepForm):
     intro = (
         "The incident leaves the public site and the API lists; its public id stays, with the "
         "reason, so that partners who copied it learn why."
     )
     button = "Withdraw"
-    reason = forms.CharField(
-        label="Public reason",
-        required=False,
-        widget=forms.Textarea(attrs=_TEXTAREA),
-        help_text="Public: shown with the withdrawn record and sent to partners.",
+    reason = text_box(
+        "Public reason", "Public: shown with the withdrawn record and sent to partners."
     )
-
-    def perform(self, *, actor: AbstractBaseUser) -> str:
-        incident = services.incident_withdraw(
-            incident=self.incident, actor=actor, reason=self.cleaned_data["reason"]
-        )
-        return f"{incident.public_id} withdrawn."
+    service = staticmethod(services.incident_withdraw)
+    done = "{public_id} withdrawn."
 
 
-class RepublishForm(TransitionForm):
+class RepublishForm(TextStepForm):
     intro = (
         "The incident returns to the public site and the API as it was published; its "
         "correction log shows when it was withdrawn and why, and your note on why it is back. "
         "If it needs changes, propose a correction once it is republished."
     )
     button = "Republish"
-    note = forms.CharField(
-        label="Public note",
-        required=False,
-        widget=forms.Textarea(attrs=_TEXTAREA),
-        help_text="Public: one sentence on why the record is back.",
-    )
-
-    def perform(self, *, actor: AbstractBaseUser) -> str:
-        incident = services.incident_republish(
-            incident=self.incident, actor=actor, note=self.cleaned_data["note"]
-        )
-        return f"{incident.public_id} republished: it is on the public site and in the API again."
+    note = text_box("Public note", "Public: one sentence on why the record is back.")
+    service = staticmethod(services.incident_republish)
+    done = "{public_id} republished: it is on the public site and in the API again."
 
 
 class CorrectForm(TransitionForm):
