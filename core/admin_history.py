@@ -35,13 +35,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from pghistory.models import Events
 
+from core.admin_pages import admin_page
 from core.fields import EncryptedTextField, UndecryptableValue, decrypt
 
 HISTORY_LIMIT = 500
@@ -92,7 +92,6 @@ class HistoryAdminMixin:
 
         entries, truncated = history_entries(obj, restricted=getattr(self, "restricted_fields", ()))
         context = {
-            **self.admin_site.each_context(request),
             "title": _("Change history: %s") % obj,
             "subtitle": None,
             "entries": entries,
@@ -100,12 +99,10 @@ class HistoryAdminMixin:
             "history_limit": HISTORY_LIMIT,
             "module_name": str(capfirst(self.opts.verbose_name_plural)),
             "object": obj,
-            "opts": self.opts,
             "preserved_filters": self.get_preserved_filters(request),
             **(extra_context or {}),
         }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.object_history_template, context)
+        return admin_page(self, request, self.object_history_template, context)
 
 
 def history_entries(

@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from core.admin_history import HistoryAdminMixin
+from core.admin_pages import admin_page
 from core.admin_queues import WorkItem, WorkQueue
 from core.errors import Refused
 from incidents import selectors, services
@@ -148,10 +149,8 @@ class CorrectionAdmin(HistoryAdminMixin, admin.ModelAdmin):
         is_open = correction.status in (CorrectionStatus.DRAFT, CorrectionStatus.IN_REVIEW)
         may_approve = in_review and user.has_perm(services.PUBLISH_PERMISSION)
         context = {
-            **self.admin_site.each_context(request),
             "title": f"Correction of {correction.incident.public_id}",
             "subtitle": correction.incident.title,
-            "opts": self.opts,
             "correction": correction,
             "incident": correction.incident,
             "incident_url": reverse(
@@ -168,8 +167,7 @@ class CorrectionAdmin(HistoryAdminMixin, admin.ModelAdmin):
             and (correction.proposed_by_id == user.pk or services.is_reviewer(user)),
             "return_form": return_form,
         }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/incidents/correction/change.html", context)
+        return admin_page(self, request, "admin/incidents/correction/change.html", context)
 
     # -- Work queues on the landing page (see config.admin.StaffAdminSite)
 

@@ -26,9 +26,9 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from core.admin_pages import admin_page
 from core.admin_queues import WorkItem, WorkQueue
 from incidents import selectors, services
 from incidents.forms import TRANSITIONS
@@ -248,17 +248,14 @@ class IncidentWorkflowMixin:
                     return HttpResponseRedirect(form.next_url or change_url)
 
         context = {
-            **self.admin_site.each_context(request),
             "title": f"{transition.label}: {incident.public_id}",
             "subtitle": incident.title,
-            "opts": self.opts,
             "incident": incident,
             "transition": transition,
             "form": form,
             "change_url": change_url,
         }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/incidents/incident/transition.html", context)
+        return admin_page(self, request, "admin/incidents/incident/transition.html", context)
 
     # -- Work queues on the landing page (see config.admin.StaffAdminSite)
 

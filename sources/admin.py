@@ -23,11 +23,11 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.admin_history import HistoryAdminMixin
+from core.admin_pages import admin_page
 from core.admin_readonly import ReadOnlyMixin
 from core.admin_services import ServiceAdminMixin
 from sources import filetypes, services
@@ -449,14 +449,8 @@ class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin
                 return HttpResponseRedirect(
                     reverse("admin:sources_evidencefile_change", args=[evidence.pk])
                 )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Upload an evidence file for {owner}",
-            "form": form,
-            "owner": owner,
-            "opts": self.opts,
-        }
-        return TemplateResponse(request, "admin/sources/evidencefile/upload.html", context)
+        context = {"title": f"Upload an evidence file for {owner}", "form": form, "owner": owner}
+        return admin_page(self, request, "admin/sources/evidencefile/upload.html", context)
 
     def _upload_owner(self, request: HttpRequest) -> tuple[str, SourceDocument | Testimony]:
         for kind, model in (("source", SourceDocument), ("testimony", Testimony)):
