@@ -100,13 +100,6 @@ class IdentityRestrictedMixin(BaseModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
 
-def _upload_link(owner: str, obj: SourceDocument | Testimony | None) -> str:
-    if obj is None or obj.pk is None:
-        return "Save first; files are attached to a saved record."
-    url = reverse("admin:sources_evidencefile_upload") + f"?{owner}={obj.pk}"
-    return format_html('<a class="button" href="{}">Upload an evidence file</a>', url)
-
-
 def may_download(request: HttpRequest, evidence: EvidenceFile) -> bool:
     """Files of sources: anyone who may view evidence files. Files of testimonies (recordings,
     scans of statements) identify their witness: witness officers only."""
@@ -154,6 +147,22 @@ class EvidenceFileInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("uploaded_by")
 
 
+class EvidenceFilesMixin:
+    """For the admin of a record that evidence files are attached to (a source, a testimony): the
+    files' metadata below the form, and `evidence_upload`, a link to the upload page, which
+    names the record as `?<evidence_owner>=<pk>`."""
+
+    evidence_owner = ""
+    inlines = (EvidenceFileInline,)
+
+    @admin.display(description="Add a file")
+    def evidence_upload(self, obj: SourceDocument | Testimony | None) -> str:
+        if obj is None or obj.pk is None:
+            return "Save first; files are attached to a saved record."
+        url = reverse("admin:sources_evidencefile_upload") + f"?{self.evidence_owner}={obj.pk}"
+        return format_html('<a class="button" href="{}">Upload an evidence file</a>', url)
+
+
 def _form_data(form, change: bool) -> dict:
     """What the form sets: on a change page only the fields the user changed."""
     names = form.changed_data if change else form.cleaned_data
@@ -178,7 +187,9 @@ class SavedByUserMixin(ServiceAdminMixin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(HistoryAdminMixin, SavedByUserMixin, admin.ModelAdmin):
+class SourceDocumentAdmin(
+    HistoryAdminMixin, EvidenceFilesMixin, SavedByUserMixin, admin.ModelAdmin
+):
     list_display = (
         "public_id",
         "title",
@@ -201,16 +212,12 @@ class SourceDocumentAdmin(HistoryAdminMixin, SavedByUserMixin, admin.ModelAdmin)
         ("Record", {"fields": ("public_id", "created_by", ("created_at", "updated_at"))}),
         ("Evidence files", {"fields": ("evidence_upload",)}),
     )
-    inlines = (EvidenceFileInline,)
+    evidence_owner = "source"
     # Sources are cited by URL; a pasted "example.org/x" should become a secure link.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     create_service = staticmethod(services.source_create)
     update_service = staticmethod(services.source_update)
     record_argument = "source"
-
-    @admin.display(description="Add a file")
-    def evidence_upload(self, obj: SourceDocument | None) -> str:
-        return _upload_link("source", obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: SourceDocument | None = None):
         if not super().has_delete_permission(request, obj):
@@ -281,7 +288,11 @@ class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, SavedByUserMixin,
 
 @admin.register(Testimony)
 class TestimonyAdmin(
-    HistoryAdminMixin, IdentityRestrictedMixin, SavedByUserMixin, admin.ModelAdmin
+    HistoryAdminMixin,
+    IdentityRestrictedMixin,
+    EvidenceFilesMixin,
+    SavedByUserMixin,
+    admin.ModelAdmin,
 ):
     list_display = ("public_id", "witness", "taken_on", "mode", "directness", "summary_is_public")
     list_filter = ("mode", "directness", "language", "summary_is_public")
@@ -302,14 +313,10 @@ class TestimonyAdmin(
         ("Record", {"fields": ("public_id", "created_by", ("created_at", "updated_at"))}),
         ("Evidence files", {"fields": ("evidence_upload",)}),
     )
-    inlines = (EvidenceFileInline,)
+    evidence_owner = "testimony"
     create_service = staticmethod(services.testimony_create)
     update_service = staticmethod(services.testimony_update)
     record_argument = "testimony"
-
-    @admin.display(description="Add a file")
-    def evidence_upload(self, obj: Testimony | None) -> str:
-        return _upload_link("testimony", obj)
 
     @admin.display(description="Statement")
     def statement_restricted(self, obj: Testimony | None) -> str:
