@@ -1,5 +1,5 @@
 """`manage.py benchmark_api`, run small: it fills the database with fictional published incidents,
-prints how fast the API answers next to a hand-written SQL baseline, and with --cleanup takes its
+prints how fast the API answers next to a raw SQL baseline, and with --cleanup takes its
 rows away again.
 
 It is called by name only, wherever the command lives.
