@@ -206,26 +206,20 @@ def describe(changes: dict[str, Any]) -> list[ChangeLine]:
         )
         for name, pair in changes.get("incident", {}).items()
     ]
-    for pk, fields in changes.get("sources", {}).items():
-        source = _name(sources.get(int(pk)))
-        lines.extend(
-            ChangeLine(
-                f"{source}: {_label(SourceDocument, name)}",
-                _shown(SourceDocument, name, pair["from"]),
-                _shown(SourceDocument, name, pair["to"]),
+    for model, part, records in (
+        (SourceDocument, "sources", sources),
+        (Testimony, "testimonies", testimonies),
+    ):
+        for pk, fields in changes.get(part, {}).items():
+            record = _name(records.get(int(pk)))
+            lines.extend(
+                ChangeLine(
+                    f"{record}: {_label(model, name)}",
+                    _shown(model, name, pair["from"]),
+                    _shown(model, name, pair["to"]),
+                )
+                for name, pair in fields.items()
             )
-            for name, pair in fields.items()
-        )
-    for pk, fields in changes.get("testimonies", {}).items():
-        testimony = _name(testimonies.get(int(pk)))
-        lines.extend(
-            ChangeLine(
-                f"{testimony}: {_label(Testimony, name)}",
-                _shown(Testimony, name, pair["from"]),
-                _shown(Testimony, name, pair["to"]),
-            )
-            for name, pair in fields.items()
-        )
     roles = dict(SourceRole.choices)
     for pk, pair in changes.get("source_roles", {}).items():
         lines.append(

@@ -206,27 +206,20 @@ class SourceDocumentAdmin(
         services.source_delete(source=obj, actor=request.user)
 
 
+# What a witness agreed to, listed and filtered together.
+CONSENTS = (
+    "consent_internal_use",
+    "consent_share_with_partners",
+    "consent_publish_anonymised",
+    "willing_to_testify",
+)
+
+
 @admin.register(Witness)
 class WitnessAdmin(HistoryAdminMixin, IdentityRestrictedMixin, SavedByUserMixin, admin.ModelAdmin):
     # Nothing that could identify the person: no identity field is listed, searched or filtered.
-    list_display = (
-        "code",
-        "role",
-        "risk_level",
-        "consent_internal_use",
-        "consent_share_with_partners",
-        "consent_publish_anonymised",
-        "willing_to_testify",
-        "created_at",
-    )
-    list_filter = (
-        "role",
-        "risk_level",
-        "consent_internal_use",
-        "consent_share_with_partners",
-        "consent_publish_anonymised",
-        "willing_to_testify",
-    )
+    list_display = ("code", "role", "risk_level", *CONSENTS, "created_at")
+    list_filter = ("role", "risk_level", *CONSENTS)
     # Also what the testimony form's witness autocomplete searches: codes only.
     search_fields = ("code",)
     ordering = ("code",)

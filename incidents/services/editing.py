@@ -162,15 +162,31 @@ def incident_delete(*, incident: Incident, actor: AbstractBaseUser) -> None:
 # --- Evidence links ---------------------------------------------------------------------------
 
 
-def _require_content_editable(incident: Incident, actor: AbstractBaseUser) -> None:
+def _editable(incident: Incident, actor: AbstractBaseUser, permission: str, doing: str) -> Incident:
+    """The incident, locked, once `actor` may change its evidence now."""
+    require(actor, permission, doing)
+    incident = locked(incident)
     refusal = editing_refusal(incident=incident, actor=actor)
     if refusal:
         raise TransitionError(refusal)
+    return incident
 
 
 def _edited(incident: Incident, actor: AbstractBaseUser) -> None:
     incident.last_edited_by = actor
     save_version(incident, ["last_edited_by"])
+
+
+def _saved_link(
+    link: IncidentSource | IncidentTestimony,
+    incident: Incident,
+    actor: AbstractBaseUser,
+    fields: list[str] | None = None,
+) -> IncidentSource | IncidentTestimony:
+    link.full_clean()
+    link.save(update_fields=fields)
+    _edited(incident, actor)
+    return link
 
 
 @transaction.atomic
@@ -183,36 +199,30 @@ def incident_source_add(
     note: str = "",
 ) -> IncidentSource:
     """Cite a source as evidence for a draft (or, by a reviewer, an incident in review)."""
-    require(actor, "incidents.add_incidentsource", "link sources to incidents")
-    incident = locked(incident)
-    _require_content_editable(incident, actor)
+    incident = _editable(
+        incident, actor, "incidents.add_incidentsource", "link sources to incidents"
+    )
     link = IncidentSource(incident=incident, source=source, role=role, note=note)
-    link.full_clean()
-    link.save()
-    _edited(incident, actor)
-    return link
+    return _saved_link(link, incident, actor)
 
 
 @transaction.atomic
 def incident_source_change(
     *, link: IncidentSource, actor: AbstractBaseUser, role: str, note: str
 ) -> IncidentSource:
-    require(actor, "incidents.change_incidentsource", "change evidence links")
-    incident = locked(link.incident)
-    _require_content_editable(incident, actor)
+    incident = _editable(
+        link.incident, actor, "incidents.change_incidentsource", "change evidence links"
+    )
     link = IncidentSource.objects.select_for_update().get(pk=link.pk)
     link.role, link.note = role, note
-    link.full_clean()
-    link.save(update_fields=["role", "note"])
-    _edited(incident, actor)
-    return link
+    return _saved_link(link, incident, actor, ["role", "note"])
 
 
 @transaction.atomic
 def incident_source_remove(*, link: IncidentSource, actor: AbstractBaseUser) -> None:
-    require(actor, "incidents.delete_incidentsource", "remove evidence links")
-    incident = locked(link.incident)
-    _require_content_editable(incident, actor)
+    incident = _editable(
+        link.incident, actor, "incidents.delete_incidentsource", "remove evidence links"
+    )
     IncidentSource.objects.filter(pk=link.pk).delete()
     _edited(incident, actor)
 
@@ -222,35 +232,29 @@ def incident_testimony_add(
     *, incident: Incident, actor: AbstractBaseUser, testimony: Testimony, note: str = ""
 ) -> IncidentTestimony:
     """Offer a testimony as evidence for a draft (or, by a reviewer, an incident in review)."""
-    require(actor, "incidents.add_incidenttestimony", "link testimonies to incidents")
-    incident = locked(incident)
-    _require_content_editable(incident, actor)
+    incident = _editable(
+        incident, actor, "incidents.add_incidenttestimony", "link testimonies to incidents"
+    )
     link = IncidentTestimony(incident=incident, testimony=testimony, note=note)
-    link.full_clean()
-    link.save()
-    _edited(incident, actor)
-    return link
+    return _saved_link(link, incident, actor)
 
 
 @transaction.atomic
 def incident_testimony_change(
     *, link: IncidentTestimony, actor: AbstractBaseUser, note: str
 ) -> IncidentTestimony:
-    require(actor, "incidents.change_incidenttestimony", "change evidence links")
-    incident = locked(link.incident)
-    _require_content_editable(incident, actor)
+    incident = _editable(
+        link.incident, actor, "incidents.change_incidenttestimony", "change evidence links"
+    )
     link = IncidentTestimony.objects.select_for_update().get(pk=link.pk)
     link.note = note
-    link.full_clean()
-    link.save(update_fields=["note"])
-    _edited(incident, actor)
-    return link
+    return _saved_link(link, incident, actor, ["note"])
 
 
 @transaction.atomic
 def incident_testimony_remove(*, link: IncidentTestimony, actor: AbstractBaseUser) -> None:
-    require(actor, "incidents.delete_incidenttestimony", "remove evidence links")
-    incident = locked(link.incident)
-    _require_content_editable(incident, actor)
+    incident = _editable(
+        link.incident, actor, "incidents.delete_incidenttestimony", "remove evidence links"
+    )
     IncidentTestimony.objects.filter(pk=link.pk).delete()
     _edited(incident, actor)
