@@ -10,7 +10,8 @@ metadata only and never linked to a fictional incident, so the demo shows what r
 like without putting words in their authors' mouths.
 
 The data is drawn from `random.Random(SEED)` in a fixed order, and every record has a natural key
-(an incident's seed key in its internal notes, a fictional source's URL, a witness's code...).
+(an incident's seed key in its internal notes, a fictional source's URL, a witness's code...),
+read from the history of the record's creation, so that later edits never make it look missing.
 `seed()` creates only the records that are missing, through the services and as the demo user who
 would have done the work: the analyst writes incidents and sources and links the evidence, the
 officer records witnesses and testimonies, the reviewer assesses, publishes, returns, withdraws,
