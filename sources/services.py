@@ -16,9 +16,9 @@ reads, so no rule here applies to it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -44,6 +44,7 @@ from sources.models import (
 )
 
 CHUNK_SIZE = 1024 * 1024
+M = TypeVar("M", bound=models.Model)
 
 
 class _HashingReader(File):
@@ -218,6 +219,16 @@ def _apply(record: models.Model, data: Mapping[str, Any]) -> list[str]:
     return changed
 
 
+def _created(record: M, data: Mapping[str, Any], check: Callable[[M], None] | None = None) -> M:
+    """`record` with `data`, validated (and checked by `check`) before it is saved."""
+    _apply(record, data)
+    record.full_clean()
+    if check is not None:
+        check(record)
+    record.save()
+    return record
+
+
 def _cited_refusal(what: str, incident_ids: list[int]) -> Refused:
     ids = incident_services.public_ids(incident_ids)
     return Refused(
@@ -231,11 +242,7 @@ def _cited_refusal(what: str, incident_ids: list[int]) -> Refused:
 def source_create(*, actor: AbstractBaseUser, data: Mapping[str, Any]) -> SourceDocument:
     """A new source document. Nothing cites it yet, so nothing public changes."""
     _require(actor, "sources.add_sourcedocument", "add sources")
-    source = SourceDocument(created_by=actor)
-    _apply(source, data)
-    source.full_clean()
-    source.save()
-    return source
+    return _created(SourceDocument(created_by=actor), data)
 
 
 @transaction.atomic
@@ -290,11 +297,7 @@ def source_delete(*, source: SourceDocument, actor: AbstractBaseUser) -> None:
 def witness_create(*, actor: AbstractBaseUser, data: Mapping[str, Any]) -> Witness:
     _require(actor, "sources.add_witness", "add witnesses")
     _require_identity(actor, {k: v for k, v in data.items() if v}, WITNESS_IDENTITY_FIELDS)
-    witness = Witness(created_by=actor)
-    _apply(witness, data)
-    witness.full_clean()
-    witness.save()
-    return witness
+    return _created(Witness(created_by=actor), data)
 
 
 @transaction.atomic
@@ -369,14 +372,13 @@ def _check_interviewer(testimony: Testimony) -> None:
 def testimony_create(*, actor: AbstractBaseUser, data: Mapping[str, Any]) -> Testimony:
     _require(actor, "sources.add_testimony", "add testimonies")
     _require_identity(actor, {k: v for k, v in data.items() if v}, STATEMENT_FIELDS)
-    testimony = Testimony(created_by=actor)
-    _apply(testimony, data)
-    testimony.full_clean()
-    _check_interviewer(testimony)
-    if testimony.summary_is_public:
-        _check_summary_mark(actor, testimony, testimony.witness)
-    testimony.save()
-    return testimony
+
+    def check(testimony: Testimony) -> None:
+        _check_interviewer(testimony)
+        if testimony.summary_is_public:
+            _check_summary_mark(actor, testimony, testimony.witness)
+
+    return _created(Testimony(created_by=actor), data, check)
 
 
 @transaction.atomic

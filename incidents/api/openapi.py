@@ -50,72 +50,69 @@ EXAMPLE_MERGED_INCIDENT_ID = "INC-9T5B1H3P"
 # Parameters ------------------------------------------------------------------------------------
 
 
-def _filter_help(name: str) -> str:
-    return str(IncidentFilterSet.base_filters[name].extra["help_text"])
+def _filter(
+    name: str, kind: Any, *, more: str = "", examples: tuple[tuple[str, Any], ...] = (), **options
+) -> OpenApiParameter:
+    """A filter of the incident list, described by its help text in the filter set (and `more`),
+    with `examples` as (summary, value) pairs."""
+    help_text = str(IncidentFilterSet.base_filters[name].extra["help_text"])
+    return OpenApiParameter(
+        name,
+        kind,
+        description=help_text + more,
+        examples=[OpenApiExample(summary, value=value) for summary, value in examples],
+        **options,
+    )
 
 
-DATE_FROM = OpenApiParameter(
+# A comma-separated list: ?verification_status=verified,acknowledged
+LISTED = {"many": True, "style": "form", "explode": False}
+
+DATE_FROM = _filter(
     "date_from",
     OpenApiTypes.DATE,
-    description=_filter_help("date_from")
-    + " Overlap: an incident dated by a range counts if any day of it is on or after this day.",
-    examples=[OpenApiExample("Since 1 January 2024", value="2024-01-01")],
+    more=" Overlap: an incident dated by a range counts if any day of it is on or after this day.",
+    examples=(("Since 1 January 2024", "2024-01-01"),),
 )
-DATE_TO = OpenApiParameter(
+DATE_TO = _filter(
     "date_to",
     OpenApiTypes.DATE,
-    description=_filter_help("date_to")
-    + " Overlap: an incident dated by a range counts if its first day is on or before this day.",
-    examples=[OpenApiExample("Up to 31 March 2024", value="2024-03-31")],
+    more=" Overlap: an incident dated by a range counts if its first day is on or before this day.",
+    examples=(("Up to 31 March 2024", "2024-03-31"),),
 )
-REGION = OpenApiParameter(
+REGION = _filter(
     "region",
     OpenApiTypes.STR,
-    description=_filter_help("region") + " /api/v1/regions/ lists the codes.",
-    examples=[
-        OpenApiExample("ISO 3166-2 code", value="UA-14"),
-        OpenApiExample("KATOTTH code", value="UA14000000000091971"),
-    ],
+    more=" /api/v1/regions/ lists the codes.",
+    examples=(("ISO 3166-2 code", "UA-14"), ("KATOTTH code", "UA14000000000091971")),
 )
-VERIFICATION_STATUS = OpenApiParameter(
+VERIFICATION_STATUS = _filter(
     "verification_status",
     OpenApiTypes.STR,
-    many=True,
     enum=VerificationStatus.values,
-    style="form",
-    explode=False,
-    description=_filter_help("verification_status"),
-    examples=[OpenApiExample("Verified or acknowledged", value=["verified", "acknowledged"])],
+    examples=(("Verified or acknowledged", ["verified", "acknowledged"]),),
+    **LISTED,
 )
-INCIDENT_TYPE = OpenApiParameter(
+INCIDENT_TYPE = _filter(
     "incident_type",
     OpenApiTypes.STR,
-    many=True,
-    style="form",
-    explode=False,
-    description=_filter_help("incident_type") + " /api/v1/incident-types/ lists the slugs.",
-    examples=[OpenApiExample("One type", value=["pow-execution"])],
+    more=" /api/v1/incident-types/ lists the slugs.",
+    examples=(("One type", ["pow-execution"]),),
+    **LISTED,
 )
-TEXT_QUERY = OpenApiParameter(
+TEXT_QUERY = _filter(
     "q",
     OpenApiTypes.STR,
-    description=_filter_help("q")
-    + ' Web-search syntax: "quoted phrase", or, -excluded. Ukrainian words match without stemming.',
-    examples=[OpenApiExample("Words", value="prisoners shot")],
+    more=' Web-search syntax: "quoted phrase", or, -excluded. Ukrainian words match without '
+    "stemming.",
+    examples=(("Words", "prisoners shot"),),
 )
-UPDATED_SINCE = OpenApiParameter(
+UPDATED_SINCE = _filter(
     "updated_since",
     OpenApiTypes.DATETIME,
-    description=_filter_help("updated_since"),
-    examples=[OpenApiExample("Since a sync started", value="2025-01-31T00:00:00Z")],
+    examples=(("Since a sync started", "2025-01-31T00:00:00Z"),),
 )
-ORDERING = OpenApiParameter(
-    "ordering",
-    OpenApiTypes.STR,
-    enum=list(ORDERINGS),
-    default=DEFAULT_ORDERING,
-    description=_filter_help("ordering"),
-)
+ORDERING = _filter("ordering", OpenApiTypes.STR, enum=list(ORDERINGS), default=DEFAULT_ORDERING)
 FORMAT = OpenApiParameter(
     "format",
     OpenApiTypes.STR,

@@ -32,6 +32,7 @@ from incidents.services.rules import (
     locked,
     person,
     require,
+    return_comment,
 )
 
 
@@ -153,10 +154,8 @@ def correction_return(
     require(actor, REVIEW_PERMISSION, "return corrections")
     correction, _ = _locked_correction(correction)
     _require_correction_status(correction, CorrectionStatus.IN_REVIEW, doing="returned")
-    if not comment.strip():
-        raise TransitionError("Say what needs to change: a comment is required to return it.")
     correction.status = CorrectionStatus.DRAFT
-    correction.review_comment = comment.strip()
+    correction.review_comment = return_comment(comment)
     correction.returned_at = timezone.now()
     correction.reviewed_by = actor
     return _saved(correction, "status", "review_comment", "returned_at", "reviewed_by")

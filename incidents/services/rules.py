@@ -77,6 +77,13 @@ def require(actor: AbstractBaseUser, permission: str, doing: str) -> None:
         raise TransitionError(f"You do not have permission to {doing}.")
 
 
+def return_comment(comment: str) -> str:
+    """The reviewer's comment for the author, which sending anything back to draft requires."""
+    if not comment.strip():
+        raise TransitionError("Say what needs to change: a comment is required to return it.")
+    return comment.strip()
+
+
 def require_status(incident: Incident, *allowed: str, doing: str) -> None:
     if incident.publication_status not in allowed:
         names = " or ".join(PublicationStatus(status).label.lower() for status in allowed)

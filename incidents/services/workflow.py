@@ -35,6 +35,7 @@ from incidents.services.rules import (
     missing_for_submission,
     require,
     require_status,
+    return_comment,
     save_version,
 )
 
@@ -64,10 +65,8 @@ def incident_return_to_draft(
     incident = locked(incident)
     require(actor, REVIEW_PERMISSION, "return incidents to draft")
     require_status(incident, PublicationStatus.IN_REVIEW, doing="returned to draft")
-    if not comment.strip():
-        raise TransitionError("Say what needs to change: a comment is required to return it.")
     incident.publication_status = PublicationStatus.DRAFT
-    incident.review_comment = comment.strip()
+    incident.review_comment = return_comment(comment)
     incident.returned_at = timezone.now()
     return save_version(incident, ["publication_status", "review_comment", "returned_at"])
 
