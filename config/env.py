@@ -6,11 +6,14 @@ variable, not surface later as a half-configured site.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+from core.ratelimit import RATE_PERIODS
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -67,13 +70,34 @@ def env_rate(name: str, default: str, *, environ: Mapping[str, str] = os.environ
     if value == "off":
         return None
     count, _, period = value.partition("/")
-    if (
-        not count.isdigit()
-        or int(count) < 1
-        or period not in {"s", "sec", "m", "min", "h", "hour", "d", "day"}
-    ):
+    if not count.isdigit() or int(count) < 1 or period not in RATE_PERIODS:
         raise ImproperlyConfigured(
             f"{name} must look like 60/min (per sec, min, hour or day) or be off, not {value!r}."
+        )
+    return value
+
+
+def env_networks(
+    name: str, *, environ: Mapping[str, str] = os.environ
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated IP addresses or networks (192.0.2.10, 10.0.0.0/8, 2001:db8::/32)."""
+    networks = []
+    for item in env_list(name, [], environ=environ):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks such as 10.0.0.0/8, not {item!r}."
+            ) from None
+    return networks
+
+
+def env_redis_url(name: str, *, environ: Mapping[str, str] = os.environ) -> str:
+    value = env_str(name, environ=environ)
+    # The value is not repeated in the message: it may carry a password.
+    if value and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"{name} must look like redis://host:6379/0 (or rediss://, unix://)."
         )
     return value
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -11,7 +12,9 @@ from config.env import (
     env_choice,
     env_int,
     env_list,
+    env_networks,
     env_rate,
+    env_redis_url,
     env_str,
     parse_database_url,
     production_problems,
@@ -97,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
+    # Early, so that a refused request costs no session or database work.
+    "core.ratelimit.PageRateLimitMiddleware",
     "core.middleware.PublicApiCorsMiddleware",
     # ETags for every page and API response, and 304 when the client already has it.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -238,19 +243,39 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted.
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The client's address as the rate limits see it (TRUSTED_PROXIES), never X-Forwarded-For as sent.
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_address"
 
 OTP_TOTP_ISSUER = "Incident Register"
 
-# Public API rate limits (requests per second, min, hour or day), per IP address for anonymous
-# clients and per token for partners; "off" removes a limit.
+# Rate limits (requests per second, min, hour or day; "off" removes one), counted per client
+# address (an IPv6 client per /64 network) in the shared cache. The API's anonymous limit and the
+# public pages' limit leave room for a newsroom behind one address; the sign-in page's is lower
+# because every attempt costs a password hash. Partners' limit is per token.
 API_RATE_LIMITS = {
     "anon": env_rate("API_ANON_RATE", "120/min"),
     "partner": env_rate("API_PARTNER_RATE", "2000/min"),
+}
+SITE_RATE_LIMITS = {
+    "page": env_rate("SITE_PAGE_RATE", "300/min"),
+    "login": env_rate("LOGIN_PAGE_RATE", "30/min"),
+}
+
+# The reverse proxies in front of the application (addresses or networks). Only the entries they
+# appended to X-Forwarded-For are believed; see core/client_ip.py and docs/deployment.md.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+if "TRUSTED_PROXY_COUNT" in os.environ:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is no longer read; list the proxies' addresses in TRUSTED_PROXIES."
+    )
+
+# Rate-limit counters and cached figures live in Redis when REDIS_URL is set (always in
+# production, so that every worker and host counts together), else in each process's memory.
+REDIS_URL = env_redis_url("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 # The public site runs no inline script or style, so the policy allows nothing but its own files.

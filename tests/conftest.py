@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from tests.factories import make_staff
+
+
+def pytest_configure(config):
+    # The tests empty the cache (FLUSHDB), so REDIS_URL must name a database of their own.
+    url = os.environ.get("REDIS_URL", "")
+    if url and urlsplit(url).path.strip("/") in {"", "0"}:
+        raise pytest.UsageError(
+            "REDIS_URL must name a Redis database that only the tests use, such as "
+            "redis://127.0.0.1:6379/15: they empty it."
+        )
 
 
 @pytest.fixture(scope="session")
@@ -35,10 +46,11 @@ def _login_lockout_off(settings):
 
 
 @pytest.fixture(autouse=True)
-def _api_rate_limits_off(settings):
+def _rate_limits_off(settings):
     # Suites send hundreds of requests from one address; the limits are tested on their own
-    # (tests/core/test_api_limits.py).
+    # (tests/core/test_api_limits.py, test_page_limits.py).
     settings.API_RATE_LIMITS = {"anon": None, "partner": None}
+    settings.SITE_RATE_LIMITS = {"page": None, "login": None}
 
 
 # --- Asked for by the modules that need them (pytest.mark.usefixtures) ------------------------
@@ -57,6 +69,23 @@ def password_only_sign_in(settings):
 def fresh_cache():
     # The public pages cache their headline figures and the demo flag for a few minutes; each
     # test of them starts afresh.
+    cache.clear()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The Redis server of REDIS_URL as the cache, emptied before and after the test.
+
+    Without REDIS_URL the test is skipped (`make test` on a machine without Redis), unless
+    REQUIRE_REDIS=1 (.ci/run, when a server answers) makes that a failure.
+    """
+    if not settings.REDIS_URL:
+        reason = "REDIS_URL is not set, and this test needs a Redis server"
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"{reason} (REQUIRE_REDIS=1).")
+        pytest.skip(reason)
+    cache.clear()
+    yield
     cache.clear()
 
 

@@ -11,7 +11,14 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_list, parse_database_url
+from config.env import (
+    env_bool,
+    env_choice,
+    env_list,
+    env_networks,
+    env_redis_url,
+    parse_database_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -74,6 +81,28 @@ def test_a_database_other_than_postgresql_is_refused():
     result = _start({**SAFE_PRODUCTION, "DATABASE_URL": "sqlite:///db.sqlite3"})
     assert result.returncode != 0
     assert "PostgreSQL only" in result.stderr
+
+
+def test_the_proxy_count_of_earlier_versions_is_refused():
+    result = _start({"DJANGO_ENV": "development", "TRUSTED_PROXY_COUNT": "1"})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT is no longer read" in result.stderr
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    assert [str(n) for n in env_networks("P", environ={"P": "10.0.0.2, 2001:db8::/32"})] == [
+        "10.0.0.2/32",
+        "2001:db8::/32",
+    ]
+    with pytest.raises(ImproperlyConfigured, match="P must list IP addresses or networks"):
+        env_networks("P", environ={"P": "proxy.internal"})
+
+
+def test_a_redis_url_is_checked_without_repeating_its_password():
+    assert env_redis_url("R", environ={"R": "redis://:s3cret@cache:6379/0"})
+    with pytest.raises(ImproperlyConfigured, match="R must look like redis://") as refused:
+        env_redis_url("R", environ={"R": "http://:s3cret@cache:6379/0"})
+    assert "s3cret" not in str(refused.value)
 
 
 def test_boolean_settings_accept_the_usual_spellings_and_nothing_else():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 import pytest
@@ -61,6 +62,25 @@ def test_anonymous_clients_are_limited_per_address_with_retry_after(client, limi
     refused = client.get(LIST)
     assert int(refused["Retry-After"]) > 0
     assert client.get(LIST, REMOTE_ADDR="192.0.2.5").status_code == 200
+
+
+def test_a_rotated_forwarded_for_header_does_not_reset_the_limit(client, limits):
+    statuses = [
+        client.get(LIST, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(client, limits, settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.2")]
+    via_proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    statuses = [
+        client.get(LIST, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 198.51.100.7", **via_proxy)
+        for n in range(4)
+    ]
+    assert [response.status_code for response in statuses] == [200, 200, 200, 429]
+    other = client.get(LIST, HTTP_X_FORWARDED_FOR="198.51.100.8", **via_proxy)
+    assert other.status_code == 200
 
 
 def test_a_partner_token_gets_its_own_higher_limit(client, limits):
