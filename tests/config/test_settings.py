@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,18 +26,38 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 SAFE_PRODUCTION = {
     "DJANGO_ENV": "production",
     "DEBUG": "false",
-    "SECRET_KEY": "k" * 50,
+    "SECRET_KEY": "h7Jq2-Lm9xR4tV8wZ1bN6cF3dG5kP0sY_aE7uI2oW9rT4yQ1mX8z",
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "DATABASE_URL": "postgres://monitor@db.internal:5432/register",
     "ALLOWED_HOSTS": "register.example.org",
+    "MEDIA_ROOT": "/srv/register-evidence",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+}
+# Every variable that production reads, so that the developer's own environment cannot leak in.
+PRODUCTION_VARIABLES = {
+    *SAFE_PRODUCTION,
+    "STAFF_2FA_REQUIRED",
+    "TRUSTED_PROXIES",
+    "API_ANON_RATE",
+    "SITE_PAGE_RATE",
+    "LOGIN_PAGE_RATE",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_LOCKOUT_MINUTES",
+    "EVIDENCE_MAX_UPLOAD_MB",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
 }
 
 
-def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _start(env: dict[str, str], *command: str) -> subprocess.CompletedProcess[str]:
     """Load the settings in a fresh interpreter, as a server process would at start-up."""
-    clean = {k: v for k, v in os.environ.items() if k not in SAFE_PRODUCTION}
+    # The browser tests allow async-unsafe calls in their own process; a server never does.
+    ignored = {*PRODUCTION_VARIABLES, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        command or [sys.executable, "-c", "import django; django.setup(); print('started')"],
         cwd=BASE_DIR,
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
@@ -56,12 +77,36 @@ def test_a_safe_production_configuration_starts():
     [
         ({"DEBUG": "true"}, "DEBUG is on"),
         ({"SECRET_KEY": ""}, "SECRET_KEY is missing"),
-        ({"SECRET_KEY": "development-only-secret-key-never-use-in-production"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "short"}, "shorter than 40"),
+        (
+            {"SECRET_KEY": "development-only-secret-key-never-use-in-production"},
+            "SECRET_KEY is the development placeholder",
+        ),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY is weak"),
+        ({"SECRET_KEY": "k" * 60}, "SECRET_KEY is weak"),
+        ({"SECRET_KEY": "abcd" * 15}, "SECRET_KEY is weak"),
+        ({"SECRET_KEY": "django-insecure-" + SAFE_PRODUCTION["SECRET_KEY"]}, "SECRET_KEY is weak"),
         ({"FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS is missing"),
         ({"DATABASE_URL": ""}, "DATABASE_URL is missing"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is missing"),
+        ({"ALLOWED_HOSTS": "register.example.org,*"}, "ALLOWED_HOSTS contains *"),
         ({"STAFF_2FA_REQUIRED": "false"}, "STAFF_2FA_REQUIRED is off"),
+        ({"MEDIA_ROOT": ""}, "MEDIA_ROOT is missing"),
+        ({"MEDIA_ROOT": "evidence"}, "MEDIA_ROOT must be an absolute path"),
+        ({"MEDIA_ROOT": str(BASE_DIR / "static" / "evidence")}, "overlaps the code"),
+        ({"MEDIA_ROOT": str(BASE_DIR / "staticfiles" / "e")}, "overlaps the collected static"),
+        ({"MEDIA_ROOT": str(BASE_DIR / ".data" / "evidence")}, "overlaps the code"),
+        ({"MEDIA_ROOT": str(BASE_DIR.parent)}, "overlaps"),
+        ({"REDIS_URL": ""}, "REDIS_URL is missing"),
+        ({"API_ANON_RATE": "off"}, "API_ANON_RATE is off"),
+        ({"SITE_PAGE_RATE": "off"}, "SITE_PAGE_RATE is off"),
+        ({"LOGIN_PAGE_RATE": "off"}, "LOGIN_PAGE_RATE is off"),
+        ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT must be between 1 and 50"),
+        ({"LOGIN_FAILURE_LIMIT": "100000"}, "LOGIN_FAILURE_LIMIT must be between 1 and 50"),
+        ({"LOGIN_LOCKOUT_MINUTES": "0"}, "LOGIN_LOCKOUT_MINUTES must be more than 0"),
+        ({"EVIDENCE_MAX_UPLOAD_MB": "0"}, "EVIDENCE_MAX_UPLOAD_MB must be more than 0"),
+        ({"EVIDENCE_MAX_UPLOAD_MB": "-5"}, "EVIDENCE_MAX_UPLOAD_MB must be more than 0"),
+        ({"SECURE_SSL_REDIRECT": "false"}, "SECURE_SSL_REDIRECT is off"),
+        ({"SECURE_HSTS_SECONDS": "0"}, "SECURE_HSTS_SECONDS must be more than 0"),
     ],
 )
 def test_production_refuses_an_unsafe_configuration(override, complaint):
@@ -69,6 +114,49 @@ def test_production_refuses_an_unsafe_configuration(override, complaint):
     assert result.returncode != 0
     assert "Refusing to start in production" in result.stderr
     assert complaint in result.stderr
+
+
+def test_every_problem_is_listed_at_once():
+    result = _start({**SAFE_PRODUCTION, "ALLOWED_HOSTS": "*", "SECURE_HSTS_SECONDS": "0"})
+    assert "ALLOWED_HOSTS contains *" in result.stderr
+    assert "SECURE_HSTS_SECONDS must be more than 0" in result.stderr
+
+
+def test_the_documented_example_secret_key_is_refused():
+    example = re.search(r"^SECRET_KEY=(\S+)", (BASE_DIR / "docs/deployment.md").read_text(), re.M)
+    result = _start({**SAFE_PRODUCTION, "SECRET_KEY": example.group(1)})
+    assert "SECRET_KEY is weak" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        "not-a-fernet-key",
+        Fernet.generate_key().decode() + ",not-a-fernet-key",
+        Fernet.generate_key().decode()[:-4],
+    ],
+)
+def test_an_invalid_encryption_key_stops_the_start_and_is_not_printed(keys):
+    result = _start({**SAFE_PRODUCTION, "FIELD_ENCRYPTION_KEYS": keys})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS: key" in result.stderr
+    assert "is not a Fernet key" in result.stderr
+    for key in keys.split(","):
+        assert key not in result.stderr
+
+
+def test_an_invalid_encryption_key_stops_development_too():
+    result = _start({"DJANGO_ENV": "development", "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key" in result.stderr
+
+
+def test_the_deployment_checklist_finds_nothing_in_a_safe_production_configuration():
+    result = _start(
+        SAFE_PRODUCTION, sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 def test_a_misspelt_environment_name_is_refused():
