@@ -6,6 +6,7 @@ be what it claims to be, and must be safe for the staff who later open it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -30,7 +31,7 @@ TEXT = FileType("plain text", "text/plain", ".txt")
 
 ACCEPTED = (PDF, JPEG, PNG, WEBP, TIFF, MP4, MATROSKA, MP3, WAV, OGG, TEXT)
 
-# How many leading bytes `sniff` needs to see.
+# How many leading bytes `sniff` judges a file by. Text is searched for markup in all of them.
 HEAD_SIZE = 4096
 
 
@@ -60,14 +61,39 @@ def sniff(head: bytes) -> FileType | None:
         return MP3
     if head.startswith(b"OggS"):
         return OGG
-    if head and _is_plain_text(head):
+    text = _text(head)
+    if text and not _MARKUP.search(text):
         return TEXT
     return None
 
 
-def _is_plain_text(head: bytes) -> bool:
-    # UTF-8 without control characters other than whitespace; markup is not plain text, since a
-    # browser would render it.
+def refusal(head: bytes) -> str:
+    """Why a file whose first bytes are `head` is refused, in words for the person uploading it."""
+    if _MARKUP.search(_text(head) or ""):
+        return (
+            "Text that contains markup (HTML, SVG or XML tags, or comments) is not accepted, "
+            "because a browser would run it. Save the page as PDF, or remove the markup."
+        )
+    return (
+        "This kind of file is not accepted (judged by its content, not its name). "
+        f"Accepted: {accepted_labels()}."
+    )
+
+
+# A start or end tag, a comment, a doctype or CDATA section, or a processing instruction such as
+# <?xml: what makes a browser or an XML viewer treat text as markup. It is sought in the whole
+# head, not only at its start: a byte-order mark, blank lines, a comment or a line of prose before
+# the first tag does not stop a browser from rendering it. `<https://...>` and `<name@host>` (how
+# plain-text mail writes links and addresses) are not tags.
+_MARKUP = re.compile(
+    r"<(?:[a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)?(?:[\s/>]|\Z)|/[a-z]|!(?:--|\[|[a-z])|\?[a-z])",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def _text(head: bytes) -> str | None:
+    """`head` as text: UTF-8 (with or without a byte-order mark) without control characters
+    other than whitespace; None when it is not."""
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
@@ -75,8 +101,7 @@ def _is_plain_text(head: bytes) -> bool:
         try:
             text = head[:-3].decode("utf-8")
         except UnicodeDecodeError:
-            return False
+            return None
     if any(ord(char) < 32 and char not in "\t\n\r\f" for char in text):
-        return False
-    lowered = text.lstrip().lower()
-    return not lowered.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script"))
+        return None
+    return text

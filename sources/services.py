@@ -94,10 +94,7 @@ def evidence_file_upload(
         raise ValidationError("The file is empty.")
     file_type = filetypes.sniff(head)
     if file_type is None:
-        raise ValidationError(
-            "This kind of file is not accepted (judged by its content, not its name). "
-            f"Accepted: {filetypes.accepted_labels()}."
-        )
+        raise ValidationError(filetypes.refusal(head))
 
     evidence = EvidenceFile(
         source=source,

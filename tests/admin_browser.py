@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin
 
 from django.contrib.auth.models import User
@@ -27,7 +29,7 @@ class Control:
     """One form control as rendered: what a browser would send for it, if anything."""
 
     name: str
-    kind: str  # "input:text", "input:checkbox", "select", "textarea", ...
+    kind: str  # "input:text", "input:checkbox", "input:file", "select", "textarea", ...
     value: str = ""
     checked: bool = False
     disabled: bool = False
@@ -67,7 +69,7 @@ class Form:
         """
         data: dict[str, list[str]] = {}
         for control in self.controls:
-            if control.disabled:
+            if control.disabled or control.kind == "input:file":
                 continue
             if control.kind in ("input:checkbox", "input:radio"):
                 if control.checked:
@@ -121,7 +123,7 @@ class _FormParser(HTMLParser):
                 self._form.buttons.append(
                     Button(name, attrs.get("value", ""), attrs.get("value", ""))
                 )
-            elif kind not in ("button", "reset", "file") and name:
+            elif kind not in ("button", "reset") and name:
                 default = "on" if kind in ("checkbox", "radio") else ""
                 self._form.controls.append(
                     Control(
@@ -256,8 +258,16 @@ class Browser:
         *,
         button: str | None = None,
         follow: bool = True,
+        files: dict[str, Path] | None = None,
     ) -> Page:
-        response = self.client.post(form.action, form.data(changes or {}, button), follow=follow)
+        """`files`: the file chosen in each file input, sent from disk with its own name."""
+        data = form.data(changes or {}, button)
+        with ExitStack() as opened:
+            for name, path in (files or {}).items():
+                kind = getattr(form.enabled(name), "kind", None)
+                assert kind == "input:file", f"the form has no enabled file input {name!r}"
+                data[name] = opened.enter_context(open(path, "rb"))
+            response = self.client.post(form.action, data, follow=follow)
         url = response.redirect_chain[-1][0] if follow and response.redirect_chain else form.action
         return Page(url, response)
 
