@@ -170,8 +170,9 @@ STORAGES = {
 # Evidence files are private: never served from a URL, only through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or DATA_DIR / "evidence")
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_MB", 512) * 1024 * 1024
-# Uploads above this size stream to a temporary file instead of memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every uploaded file streams into MEDIA_ROOT/incoming/ (core.uploads), never into memory or the
+# system's temporary directory, where a crashed process would leave a cleartext copy behind.
+FILE_UPLOAD_HANDLERS = ["core.uploads.PrivateUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {

@@ -244,10 +244,14 @@ class Testimony(models.Model):
         return f"{self.public_id} ({self.witness.code}, {self.taken_on:%Y-%m-%d})"
 
 
-def _evidence_name(instance: EvidenceFile, filename: str) -> str:
-    # Never the uploader's filename: it can name a witness or a place. A random name, sharded.
-    token = secrets.token_hex(16)
+def evidence_name(token: str) -> str:
+    """Where the file received under `token` is kept: never the uploader's filename, which can
+    name a witness or a place, but the upload's random token, sharded by its first characters."""
     return f"evidence/{token[:2]}/{token}"
+
+
+def _evidence_name(instance: EvidenceFile, filename: str) -> str:
+    return evidence_name(secrets.token_hex(16))
 
 
 class EvidenceFile(models.Model):

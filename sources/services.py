@@ -16,20 +16,24 @@ reads, so no rule here applies to it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from core import uploads
 from core.errors import Refused
+from core.uploads import CHUNK_SIZE
 from incidents import services as incident_services
 from incidents.corrections import attname, current_value, plain, same
 from incidents.models import CorrectionNoteKind
@@ -41,33 +45,10 @@ from sources.models import (
     SourceDocument,
     Testimony,
     Witness,
+    evidence_name,
 )
 
-CHUNK_SIZE = 1024 * 1024
 M = TypeVar("M", bound=models.Model)
-
-
-class _HashingReader(File):
-    """Hands the upload to storage chunk by chunk, hashing and counting what passes through.
-
-    It hides the upload's temporary path, so storage has to read (and we get to hash) every byte
-    it writes instead of moving the file behind our back.
-    """
-
-    def __init__(self, upload: UploadedFile, limit: int):
-        super().__init__(upload.file, name=upload.name)
-        self.upload = upload
-        self.limit = limit
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        for chunk in self.upload.chunks(CHUNK_SIZE):
-            self.size += len(chunk)
-            if self.size > self.limit:
-                raise ValidationError(_too_large(self.limit))
-            self.digest.update(chunk)
-            yield chunk
 
 
 def _too_large(limit: int) -> str:
@@ -81,36 +62,35 @@ def evidence_file_upload(
     source: SourceDocument | None = None,
     testimony: Testimony | None = None,
 ) -> EvidenceFile:
-    """Store an uploaded file privately under a random name, hashing it as it streams in."""
+    """Store an uploaded file privately under a random name, hashed as it streamed in.
+
+    The bytes wait in the incoming area of private storage (`core.uploads`) and take their final
+    name only when the record commits, so an interruption at any moment leaves either the record
+    with its file, or no record and a leftover for `evidence_incoming_sweep`. Called outside a
+    transaction, as the upload page calls it, the file is in place when this returns.
+    """
     if (source is None) == (testimony is None):
         raise ValidationError("Attach the file to exactly one source or testimony.")
     limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(_too_large(limit))
-    upload.seek(0)
-    head = upload.read(filetypes.HEAD_SIZE)
-    upload.seek(0)
-    if not head:
-        raise ValidationError("The file is empty.")
-    file_type = filetypes.sniff(head)
-    if file_type is None:
-        raise ValidationError(filetypes.refusal(head))
-
-    evidence = EvidenceFile(
-        source=source,
-        testimony=testimony,
-        content_type=file_type.content_type,
-        original_name=(upload.name or "")[:255],
-        uploaded_by=actor,
-    )
-    reader = _HashingReader(upload, limit)
-    field = EvidenceFile._meta.get_field("file")
-    stored_name = field.storage.save(field.generate_filename(evidence, upload.name or ""), reader)
+    if isinstance(upload, uploads.IncomingFile):
+        incoming = upload
+    else:
+        incoming = uploads.copy_into_incoming(upload)
     try:
+        evidence = EvidenceFile(
+            source=source,
+            testimony=testimony,
+            file=evidence_name(incoming.token),
+            sha256=incoming.sha256,
+            size=incoming.size,
+            content_type=_accepted_type(incoming, limit).content_type,
+            original_name=(incoming.name or "")[:255],
+            uploaded_by=actor,
+        )
+        incoming.claim()
         with transaction.atomic():
-            evidence.file.name = stored_name
-            evidence.sha256 = reader.digest.hexdigest()
-            evidence.size = reader.size
             evidence.save()
             CustodyEvent.objects.create(
                 evidence_file=evidence,
@@ -118,11 +98,64 @@ def evidence_file_upload(
                 actor=actor,
                 observed_sha256=evidence.sha256,
             )
+            # robust: if the move fails, the record stands and its bytes wait, claimed, in the
+            # incoming area, where `evidence_incoming_sweep` puts them in place.
+            transaction.on_commit(
+                partial(uploads.move_into_place, incoming.path, Path(evidence.file.path)),
+                robust=True,
+            )
     except BaseException:
         # No record, no file: an orphan in private storage would be evidence nobody can account for.
-        field.storage.delete(stored_name)
+        incoming.discard()
         raise
+    finally:
+        if incoming is not upload:
+            incoming.close()
     return evidence
+
+
+def _accepted_type(incoming: uploads.IncomingFile, limit: int) -> filetypes.FileType:
+    """The type of a received file, judged by its bytes; refused with the reason in words."""
+    if incoming.size > limit:
+        raise ValidationError(_too_large(limit))
+    head = incoming.head(filetypes.HEAD_SIZE)
+    if not head:
+        raise ValidationError("The file is empty.")
+    file_type = filetypes.sniff(head)
+    if file_type is None:
+        raise ValidationError(filetypes.refusal(head))
+    return file_type
+
+
+@dataclass(frozen=True)
+class IncomingSweep:
+    """What `evidence_incoming_sweep` found in the incoming area."""
+
+    # Records saved just before an interruption, whose files are now in place.
+    placed: list[EvidenceFile]
+    # The token and size of each upload whose record was never saved, now removed.
+    removed: list[tuple[str, int]]
+
+
+def evidence_incoming_sweep() -> IncomingSweep:
+    """Settle what interrupted uploads left in the incoming area of private storage.
+
+    A file whose record committed (the process stopped before moving it) is evidence: it is moved
+    to its final name, where the hash check will find it. Any other file is an upload whose record
+    was never saved, and is removed. Uploads still being received are left alone.
+    """
+    placed, removed = [], []
+    for leftover in uploads.leftovers():
+        evidence = EvidenceFile.objects.filter(file=evidence_name(leftover.token)).first()
+        if evidence is not None and not evidence.file.storage.exists(evidence.file.name):
+            uploads.move_into_place(leftover.path, Path(evidence.file.path))
+            placed.append(evidence)
+        else:
+            # No record; or the file was already in place and only its incoming name remained.
+            leftover.remove()
+            if evidence is None:
+                removed.append((leftover.token, leftover.size))
+    return IncomingSweep(placed=placed, removed=removed)
 
 
 @dataclass(frozen=True)
@@ -145,6 +178,28 @@ def stored_sha256(evidence: EvidenceFile) -> str:
         for chunk in iter(lambda: handle.read(CHUNK_SIZE), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def evidence_files_unaccounted() -> list[str]:
+    """Names of files in private storage that no evidence record accounts for, outside the
+    incoming area (which `evidence_incoming_sweep` settles).
+
+    The disk is listed before the records are read: a file is moved to its final name only after
+    its record commits, so an upload finishing meanwhile is never taken for a stray file.
+    """
+    root = Path(settings.MEDIA_ROOT)
+    on_disk = []
+    for directory, subdirectories, files in os.walk(root):
+        here = Path(directory)
+        if here == root and uploads.INCOMING in subdirectories:
+            subdirectories.remove(uploads.INCOMING)
+        # os.walk does not follow a link to a directory; the link itself is what is stored.
+        links = [name for name in subdirectories if (here / name).is_symlink()]
+        on_disk += [(here / name).relative_to(root).as_posix() for name in files + links]
+    if not on_disk:
+        return []
+    recorded = set(EvidenceFile.objects.values_list("file", flat=True).iterator())
+    return sorted(name for name in on_disk if name not in recorded)
 
 
 def evidence_file_verify(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission, User
+from django.test import TestCase
 from django.utils import timezone
 
 from incidents.models import (
@@ -45,6 +48,14 @@ def make_published_incident(**fields: Any) -> Incident:
     source = SourceDocument.objects.create(kind="media-report", title="Report", is_public=True)
     IncidentSource.objects.create(incident=incident, source=source)
     return incident
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Runs, at the end of the block, what waits for the commit (`transaction.on_commit`), which
+    the test's own transaction never reaches. An uploaded evidence file takes its name then."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
 
 
 def make_evidence_file(**fields: Any) -> EvidenceFile:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sources.models import CustodyAction, EvidenceFile, SourceDocument, Testimony, Witness
+from tests.factories import committed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
@@ -31,10 +33,11 @@ def testimony():
 
 
 def _upload(client, owner: str, pk: int, data: bytes = PNG, name: str = "site.png"):
-    return client.post(
-        f"/admin/sources/evidencefile/upload/?{owner}={pk}",
-        {"file": SimpleUploadedFile(name, data)},
-    )
+    with committed():
+        return client.post(
+            f"/admin/sources/evidencefile/upload/?{owner}={pk}",
+            {"file": SimpleUploadedFile(name, data)},
+        )
 
 
 def test_an_analyst_uploads_a_file_to_a_source(client, source, alice):
@@ -51,12 +54,13 @@ def test_an_analyst_uploads_a_file_to_a_source(client, source, alice):
     assert "Uploaded" in page  # the custody inline
 
 
-def test_a_refused_file_is_a_form_error_and_nothing_is_stored(client, source, alice):
+def test_a_refused_file_is_a_form_error_and_nothing_is_stored(client, source, alice, settings):
     client.force_login(alice)
     response = _upload(client, "source", source.pk, data=b"<html><script></script>", name="a.pdf")
     assert response.status_code == 200
     assert "not accepted" in response.content.decode()
     assert not EvidenceFile.objects.exists()
+    assert [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == []
 
 
 def test_staff_without_a_role_cannot_upload(client, source, dave):
