@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.core.files.utils import validate_file_name
 
 INCOMING = "incoming"
 CHUNK_SIZE = 1024 * 1024
@@ -55,6 +56,13 @@ class IncomingFile(UploadedFile):
         super().__init__(os.fdopen(fd, "w+b"), name, content_type, 0, charset)
         self.digest = hashlib.sha256()
         self.claimed = False
+
+    def _set_name(self, name: str | None) -> None:
+        # In full: Django's uploaded files cut a name to 255 characters, so a service could not
+        # tell the uploader that theirs was too long to keep.
+        self._name = None if name is None else validate_file_name(os.path.basename(name))
+
+    name = property(UploadedFile._get_name, _set_name)
 
     def open(self, mode: str | None = None) -> IncomingFile:
         # Never reopened by its name, which is the uploader's filename rather than a path.

@@ -17,9 +17,12 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core.admin_pages import admin_page
 from core.admin_readonly import ReadOnlyMixin
@@ -44,6 +47,34 @@ class EvidenceUploadForm(forms.Form):
             "The file is hashed as it arrives and can never be changed afterwards."
         ),
     )
+
+    @classmethod
+    def unreadable(cls) -> EvidenceUploadForm:
+        """The form shown again when the request that carried the file could not be read."""
+        form = cls(data={}, files={})
+        form.full_clean()
+        del form.errors["file"]  # not "required": a file was sent
+        form.add_error(
+            "file",
+            "The upload could not be read, most likely because the file's name is too long. "
+            f"Rename the file (at most {services.ORIGINAL_NAME_LIMIT} characters) and upload it "
+            "again.",
+        )
+        return form
+
+
+def _request_readable(request: HttpRequest) -> bool:
+    """Whether Django can parse the request's form data. It cannot when a part's headers exceed
+    1 KB, which a file name of several hundred characters does."""
+    try:
+        request.POST  # noqa: B018 (parses the body)
+    except MultiPartParserError:
+        # Nothing of a file received before the unreadable part is kept.
+        for handler in request.upload_handlers:
+            if hasattr(handler, "file"):
+                handler.file.close()
+        return False
+    return True
 
 
 class CustodyEventInline(ReadOnlyInline):
@@ -152,8 +183,20 @@ class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin
             *super().get_urls(),
         ]
 
+    # The body is read here, after the permission check, rather than by the CSRF middleware: a
+    # body Django cannot parse is then a form error instead of a bare 400 page. `_upload` checks
+    # the CSRF token of every body it can read.
+    @method_decorator(csrf_exempt)
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         owner_kind, owner = self._upload_owner(request)
+        if request.method == "POST" and not _request_readable(request):
+            return self._upload_page(request, owner, EvidenceUploadForm.unreadable())
+        return self._upload(request, owner_kind, owner)
+
+    @method_decorator(csrf_protect)
+    def _upload(
+        self, request: HttpRequest, owner_kind: str, owner: SourceDocument | Testimony
+    ) -> HttpResponse:
         form = EvidenceUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -171,6 +214,11 @@ class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin
                 return HttpResponseRedirect(
                     reverse("admin:sources_evidencefile_change", args=[evidence.pk])
                 )
+        return self._upload_page(request, owner, form)
+
+    def _upload_page(
+        self, request: HttpRequest, owner: SourceDocument | Testimony, form: EvidenceUploadForm
+    ) -> HttpResponse:
         context = {"title": f"Upload an evidence file for {owner}", "form": form, "owner": owner}
         return admin_page(self, request, "admin/sources/evidencefile/upload.html", context)
 

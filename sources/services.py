@@ -51,6 +51,10 @@ from sources.models import (
 M = TypeVar("M", bound=models.Model)
 
 
+# The uploader's filename is kept as metadata in full, or refused; never cut short.
+ORIGINAL_NAME_LIMIT = EvidenceFile._meta.get_field("original_name").max_length
+
+
 def _too_large(limit: int) -> str:
     return f"The file is larger than the limit of {filesizeformat(limit)}."
 
@@ -74,6 +78,12 @@ def evidence_file_upload(
     limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(_too_large(limit))
+    name = upload.name or ""
+    if len(name) > ORIGINAL_NAME_LIMIT:
+        raise ValidationError(
+            f"The file's name is {len(name)} characters long; at most {ORIGINAL_NAME_LIMIT} are "
+            "kept with the evidence. Rename the file and upload it again."
+        )
     if isinstance(upload, uploads.IncomingFile):
         incoming = upload
     else:
@@ -86,7 +96,7 @@ def evidence_file_upload(
             sha256=incoming.sha256,
             size=incoming.size,
             content_type=_accepted_type(incoming, limit).content_type,
-            original_name=(incoming.name or "")[:255],
+            original_name=name,
             uploaded_by=actor,
         )
         incoming.claim()

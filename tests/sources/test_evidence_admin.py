@@ -6,13 +6,16 @@ Alice is an analyst, Olga a witness officer, Dave staff without a role.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from sources.models import CustodyAction, EvidenceFile, SourceDocument, Testimony, Witness
+from tests.admin_browser import Page
 from tests.factories import committed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -126,3 +129,88 @@ def test_the_download_link_shows_only_to_whoever_may_download(client, testimony,
     shown = client.get(page).content.decode()
     assert download not in shown
     assert "files of testimonies are for witness officers only" in shown
+
+
+# --- File names too long to keep or to read ------------------------------------------------------
+# Browsers send the name the file has on disk; scripts and other clients may send any name. The
+# page is read and posted back with CSRF checks on, as a browser meets them.
+
+
+@pytest.fixture
+def photo(tmp_path) -> Path:
+    path = tmp_path / "checkpoint.png"
+    path.write_bytes(PNG)
+    return path
+
+
+def _upload_page(user, source) -> tuple[Client, dict]:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = Page("upload", client.get(f"/admin/sources/evidencefile/upload/?source={source.pk}"))
+    return client, page.form(button="Upload").data({}, None)
+
+
+def _post_named(client: Client, source, fields: dict, path: Path, name: str) -> Page:
+    sent = io.BytesIO(path.read_bytes())
+    sent.name = name  # what the client says the file is called
+    url = f"/admin/sources/evidencefile/upload/?source={source.pk}"
+    return Page(url, client.post(url, {**fields, "file": sent}))
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        pytest.param(
+            "Checkpoint " + "x" * 300 + ".png",
+            "The file's name is 315 characters long; at most 255 are kept with the evidence. "
+            "Rename the file and upload it again.",
+            id="too-long-to-keep",
+        ),
+        pytest.param(
+            # 600 Cyrillic letters: 1,200 bytes, more than Django reads of a part's headers (1 KB).
+            "Блокпост" * 75 + ".png",
+            "The upload could not be read, most likely because the file's name is too long. "
+            "Rename the file (at most 255 characters) and upload it again.",
+            id="too-long-to-read",
+        ),
+    ],
+)
+def test_a_very_long_file_name_is_a_form_error_not_a_bare_400(alice, source, photo, name, error):
+    client, fields = _upload_page(alice, source)
+
+    page = _post_named(client, source, fields, photo, name)
+
+    assert page.status_code == 200
+    assert page.field_errors("file") == [error]
+    assert not EvidenceFile.objects.exists()
+
+
+def test_what_arrived_before_an_unreadable_part_is_not_kept(alice, source, settings):
+    client, _ = _upload_page(alice, source)
+    boundary = "boundary-of-a-crafted-request"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n'
+        f"Content-Type: image/png\r\n\r\n".encode()
+        + PNG
+        + f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="{"n" * 2000}"\r\n\r\n'
+        f"x\r\n--{boundary}--\r\n".encode()
+    )
+
+    response = client.post(
+        f"/admin/sources/evidencefile/upload/?source={source.pk}",
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+    assert response.status_code == 200
+    assert [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == []
+
+
+def test_an_upload_without_the_forms_csrf_token_is_refused(alice, source, photo):
+    client, fields = _upload_page(alice, source)
+    del fields["csrfmiddlewaretoken"]
+
+    page = _post_named(client, source, fields, photo, "checkpoint.png")
+
+    assert page.status_code == 403
+    assert not EvidenceFile.objects.exists()
