@@ -287,6 +287,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Only staff have sessions. One lasts a working day at most, and ends when the browser closes, so
+# that a laptop left signed in, or a shared computer, does not stay open for days.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
