@@ -26,6 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.lockout import sign_in_rules
 from core.admin_queues import WorkQueue
 
 TWO_FACTOR_URL_NAME = "two_factor"
@@ -127,6 +128,7 @@ class StaffAdminSite(admin.AdminSite):
         # Past the password but not the code: go on to the code, not back to the password.
         if request.method == "GET" and self._second_factor_missing(request):
             return self._to_two_factor(request)
+        extra_context = {"sign_in_rules": sign_in_rules(), **(extra_context or {})}
         response = super().login(request, extra_context)
         if request.method == "POST" and self._second_factor_missing(request):
             return self._to_two_factor(request)

@@ -226,14 +226,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
-# Password guessing: lock an IP address, or a username tried from one IP address, after repeated
-# failures. Never a username alone, or anyone could lock an analyst out at will.
+# Password guessing (config/lockout.py): a username is paused after LOGIN_FAILURE_LIMIT failures
+# from anywhere; an address, which may be a whole office behind one NAT, only after four times as
+# many across all usernames, so that colleagues are not locked out by one person's typing. A pause
+# lasts LOGIN_LOCKOUT_MINUTES and is not lengthened by attempts made during it.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = 4 * AXES_FAILURE_LIMIT
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "config.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 # The client's address as the rate limits see it (TRUSTED_PROXIES), never X-Forwarded-For as sent.
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_address"
 
