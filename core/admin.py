@@ -1,4 +1,5 @@
-"""The registry of issued public ids, and the partner API tokens."""
+"""The registry of issued public ids, and the partner API tokens. Staff accounts and their roles
+have their pages in `core.account_admin`."""
 
 from __future__ import annotations
 
@@ -48,3 +49,6 @@ class PartnerTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: PartnerToken | None = None) -> bool:
         # Revoke (untick "active") instead: the record of who held a key stays.
         return False
+
+
+from core import account_admin  # noqa: E402, F401

@@ -29,10 +29,13 @@ class Control:
     """One form control as rendered: what a browser would send for it, if anything."""
 
     name: str
-    kind: str  # "input:text", "input:checkbox", "input:file", "select", "textarea", ...
+    kind: str  # "input:text", "input:checkbox", "input:file", "select", "select:multiple", ...
     value: str = ""
     checked: bool = False
     disabled: bool = False
+    # The options a multiple select offers and those selected in it, by value.
+    options: list[str] = field(default_factory=list)
+    selected: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -62,10 +65,11 @@ class Form:
         assert found, f"no button {label!r} in the form; it has {[b.label for b in self.buttons]}"
         return found[0]
 
-    def data(self, changes: dict[str, str | bool | None], button: str | None) -> dict:
+    def data(self, changes: dict[str, str | bool | list[str] | None], button: str | None) -> dict:
         """What the browser posts after its user typed `changes` and clicked `button`.
 
         A change must name a control the user can reach: one that is rendered and not disabled.
+        A multiple select is changed to the list of values chosen, each one it offers.
         """
         data: dict[str, list[str]] = {}
         for control in self.controls:
@@ -74,12 +78,19 @@ class Form:
             if control.kind in ("input:checkbox", "input:radio"):
                 if control.checked:
                     data.setdefault(control.name, []).append(control.value)
+            elif control.kind == "select:multiple":
+                data.setdefault(control.name, []).extend(control.selected)
             else:
                 data.setdefault(control.name, []).append(control.value)
         for name, value in changes.items():
             control = self.enabled(name)
             assert control is not None, f"the form has no enabled field {name!r}"
-            if control.kind == "input:checkbox":
+            if control.kind == "select:multiple":
+                offered = [str(item) for item in value]
+                missing = set(offered) - set(control.options)
+                assert not missing, f"{name!r} offers no option {sorted(missing)}"
+                data[name] = offered
+            elif control.kind == "input:checkbox":
                 if value:
                     data[name] = [control.value]
                 else:
@@ -138,7 +149,8 @@ class _FormParser(HTMLParser):
             self._button = Button(name, attrs.get("value", ""), "")
             self._form.buttons.append(self._button)
         elif tag == "select" and name:
-            self._select = Control(name, "select", disabled=disabled)
+            kind = "select:multiple" if "multiple" in attrs else "select"
+            self._select = Control(name, kind, disabled=disabled)
             self._option_count = 0
             self._form.controls.append(self._select)
         elif tag == "option" and self._select is not None:
@@ -165,8 +177,13 @@ class _FormParser(HTMLParser):
         elif tag == "option" and self._option is not None:
             option = self._option
             value = option["value"] if option["value"] is not None else option["text"].strip()
+            if self._select.kind == "select:multiple":
+                # A multiple select sends its selected options, or nothing.
+                self._select.options.append(value)
+                if option["selected"]:
+                    self._select.selected.append(value)
             # A single select sends its selected option, or else its first.
-            if option["selected"] or self._option_count == 0:
+            elif option["selected"] or self._option_count == 0:
                 self._select.value = value
             self._option_count += 1
             self._option = None
@@ -254,7 +271,7 @@ class Browser:
     def submit(
         self,
         form: Form,
-        changes: dict[str, str | bool | None] | None = None,
+        changes: dict[str, str | bool | list[str] | None] | None = None,
         *,
         button: str | None = None,
         follow: bool = True,
