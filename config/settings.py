@@ -243,6 +243,8 @@ AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_address"
 
 OTP_TOTP_ISSUER = "Incident Register"
+# The admin never shows an authenticator's key or its QR code, even to superusers.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Rate limits (requests per second, min, hour or day; "off" removes one), counted per client
 # address (an IPv6 client per /64 network) in the shared cache. The API's anonymous limit and the

@@ -1,4 +1,5 @@
-"""Admin pages for staff accounts: users and roles, no right handed out beyond one's own."""
+"""Admin pages for staff accounts and their second factor: users and roles (no right handed out
+beyond one's own), and authenticator apps (never their keys)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.staff_access import groups_grantable_by, may_manage_account, permissions_grantable_by
 
@@ -47,6 +50,7 @@ def within_own_rights(
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
+admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)
@@ -88,3 +92,28 @@ class StaffGroupAdmin(GroupAdmin):
             request.user,
             {"permissions": permissions_grantable_by},
         )
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(TOTPDeviceAdmin):
+    """Who has an authenticator app; an administrator removes a lost one here. Nobody adds or
+    edits one by hand (each person sets up their own when signing in), and its key is never
+    shown (OTP_ADMIN_HIDE_SENSITIVE_DATA)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Removing a superuser's authenticator is the first step to replacing it.
+        if obj is not None and not may_manage_account(request.user, obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        # "Delete selected" would not ask about each device's owner.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

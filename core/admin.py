@@ -1,5 +1,5 @@
-"""The registry of issued public ids, and the partner API tokens. Staff accounts and their roles
-have their pages in `core.account_admin`."""
+"""The registry of issued public ids, and the partner API tokens. Staff accounts, their roles and
+their second factor have their pages in `core.account_admin`."""
 
 from __future__ import annotations
 
