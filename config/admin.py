@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -28,8 +29,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.lockout import sign_in_rules
 from core.admin_queues import WorkQueue
+from core.enrolment import (
+    ENROLMENT_CODE_LIFETIME,
+    authenticator_confirm,
+    enrolment_code_redeem,
+)
 
 TWO_FACTOR_URL_NAME = "two_factor"
+ENROLLING_DEVICE_SESSION_KEY = "enrolling_authenticator_id"
 
 
 class TokenForm(forms.Form):
@@ -40,6 +47,14 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label="Set-up code from your administrator",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
 
 
@@ -148,7 +163,8 @@ class StaffAdminSite(admin.AdminSite):
         ]
 
     def two_factor(self, request: HttpRequest) -> HttpResponse:
-        """Ask for the code of the user's authenticator app, enrolling the app first if needed."""
+        """Ask for the code of the user's authenticator app. Someone who has none yet first
+        enters the set-up code an administrator gave them, then scans the new app's key."""
         user = request.user
         if not (user.is_active and user.is_staff):
             return HttpResponseRedirect(reverse(f"{self.name}:login"))
@@ -156,37 +172,64 @@ class StaffAdminSite(admin.AdminSite):
         if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
             next_url = ""
         next_url = next_url or reverse(f"{self.name}:index")
+        context = {**self.each_context(request), "next": next_url}
+
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         enrolling = device is None
         if enrolling:
-            # One pending device per person, kept until confirmed, so a reload shows the same code.
-            device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or (
-                TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-            )
-        form = TokenForm(request.POST or None)
+            # Only the session that entered the set-up code may see the new app's key.
+            device = TOTPDevice.objects.filter(
+                pk=request.session.get(ENROLLING_DEVICE_SESSION_KEY), user=user, confirmed=False
+            ).first()
+            if device is None:
+                return self._enrolment_code_step(request, context)
+
+        form = TokenForm(request.POST if "token" in request.POST else None)
         allowed, _ = device.verify_is_allowed()
         if form.is_valid() and not allowed:
             # Each wrong code doubles the wait before the next try (django-otp's throttling).
             form.add_error("token", "Too many wrong codes. Wait a few seconds and try again.")
         elif form.is_valid():
-            if device.verify_token(form.cleaned_data["token"].strip()):
+            if not device.verify_token(form.cleaned_data["token"].strip()):
+                form.add_error(
+                    "token",
+                    "That code is not right. Check the time on your phone and try the newest code.",
+                )
+            else:
                 if enrolling:
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
+                    device = authenticator_confirm(device=device)
+                    request.session.pop(ENROLLING_DEVICE_SESSION_KEY, None)
                 otp_login(request, device)
                 return HttpResponseRedirect(next_url)
-            form.add_error(
-                "token",
-                "That code is not right. Check the time on your phone and try the newest code.",
-            )
-        context = {
-            **self.each_context(request),
-            "title": "Set up your second factor" if enrolling else "Enter your code",
-            "form": form,
-            "enrolling": enrolling,
-            "next": next_url,
-        }
+        context.update(
+            title="Set up your second factor" if enrolling else "Enter your code",
+            form=form,
+            step="scan" if enrolling else "code",
+        )
         if enrolling:
             context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=5)
             context["secret"] = base64.b32encode(device.bin_key).decode()
+        return TemplateResponse(request, "admin/two_factor.html", context)
+
+    def _enrolment_code_step(self, request: HttpRequest, context: dict) -> HttpResponse:
+        form = EnrolmentCodeForm(request.POST if "enrolment_code" in request.POST else None)
+        if form.is_valid():
+            try:
+                device = enrolment_code_redeem(
+                    user=request.user, code=form.cleaned_data["enrolment_code"]
+                )
+            except ValidationError as error:
+                form.add_error("enrolment_code", error)
+            else:
+                request.session[ENROLLING_DEVICE_SESSION_KEY] = device.pk
+                # A fresh GET, so that reloading the page shows the key instead of posting again.
+                return HttpResponseRedirect(
+                    request.path + "?" + urlencode({"next": context["next"]})
+                )
+        context.update(
+            title="Set up your second factor",
+            form=form,
+            step="enrolment code",
+            code_lifetime_hours=round(ENROLMENT_CODE_LIFETIME.total_seconds() / 3600),
+        )
         return TemplateResponse(request, "admin/two_factor.html", context)

@@ -1,5 +1,6 @@
 """Admin pages for staff accounts and their second factor: users and roles (no right handed out
-beyond one's own), and authenticator apps (never their keys)."""
+beyond one's own), authenticator apps (never their keys), and the one-time codes that let
+someone set up an authenticator app."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import AbstractBaseUser, Group, User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.admin_pages import admin_page
+from core.admin_services import add_refusal
+from core.enrolment import ENROLMENT_CODE_LIFETIME, enrolment_code_issue
+from core.errors import Refused
+from core.models import EnrolmentCode
 from core.staff_access import groups_grantable_by, may_manage_account, permissions_grantable_by
 
 BEYOND_OWN_RIGHTS = "You may only give roles and permissions that you hold yourself."
@@ -97,7 +104,7 @@ class StaffGroupAdmin(GroupAdmin):
 @admin.register(TOTPDevice)
 class AuthenticatorAdmin(TOTPDeviceAdmin):
     """Who has an authenticator app; an administrator removes a lost one here. Nobody adds or
-    edits one by hand (each person sets up their own when signing in), and its key is never
+    edits one by hand (each person sets up their own with a set-up code), and its key is never
     shown (OTP_ADMIN_HIDE_SENSITIVE_DATA)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -117,3 +124,79 @@ class AuthenticatorAdmin(TOTPDeviceAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+class IssueEnrolmentCodeForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="Staff member",
+        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("username"),
+        help_text="Who will set up an authenticator app with this code.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label_from_instance = _name_and_username
+
+
+def _name_and_username(user: User) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(admin.ModelAdmin):
+    """Issues the one-time codes with which staff set up an authenticator app. A code is shown
+    once, when it is issued; the list says whether each was used."""
+
+    list_display = ("user", "state", "issued_by", "issued_at", "expires_at", "used_at")
+    list_select_related = ("user", "issued_by")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    fields = ("user", "state", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at")
+    readonly_fields = fields
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = IssueEnrolmentCodeForm(
+            request.POST if request.method == "POST" else None,
+            initial={"user": request.GET.get("user")},
+        )
+        if form.is_valid():
+            try:
+                record, code = enrolment_code_issue(
+                    user=form.cleaned_data["user"], actor=request.user
+                )
+            except (ValidationError, Refused) as refusal:
+                add_refusal(form, refusal)
+            else:
+                self.log_addition(request, record, [{"added": {}}])
+                return self._issued_page(request, record, code)
+        return admin_page(
+            self,
+            request,
+            "admin/core/enrolmentcode/issue.html",
+            {
+                "title": "Issue a set-up code",
+                "form": form,
+                "lifetime_hours": round(ENROLMENT_CODE_LIFETIME.total_seconds() / 3600),
+                **(extra_context or {}),
+            },
+        )
+
+    def _issued_page(self, request: HttpRequest, record: EnrolmentCode, code: str) -> HttpResponse:
+        return admin_page(
+            self,
+            request,
+            "admin/core/enrolmentcode/issued.html",
+            {
+                "title": f"Set-up code for {_name_and_username(record.user)}",
+                "record": record,
+                "code": code,
+            },
+        )
