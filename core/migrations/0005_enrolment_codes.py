@@ -2,24 +2,9 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("core")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    administrators, _ = Group.objects.get_or_create(name="Administrator")
-    administrators.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="core",
-            codename__in=["add_enrolmentcode", "view_enrolmentcode"],
-        )
-    )
+from core.migration_grants import grant_permissions
 
 
 class Migration(migrations.Migration):
@@ -80,5 +65,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(grant, migrations.RunPython.noop),
+        grant_permissions("Administrator", "core", ["add_enrolmentcode", "view_enrolmentcode"]),
     ]

@@ -89,12 +89,19 @@ def test_a_set_up_code_lets_a_first_sign_in_enrol_an_authenticator_app(client, a
     assert device.confirmed
 
 
-def test_a_set_up_code_works_once(alice):
-    _, code = enrolment_code_issue(user=alice, actor=None)
+def _code_used_in_another_browser(user) -> tuple[str, Client]:
+    """Issues `user` a set-up code and enters it in one browser; returns the code, and a second
+    browser in which `user` has signed in with their password."""
+    _, code = enrolment_code_issue(user=user, actor=None)
     first, second = Client(), Client()
-    _sign_in(first, "alice")
+    _sign_in(first, user.username)
     _set_up_page(first, code)
-    _sign_in(second, "alice")
+    _sign_in(second, user.username)
+    return code, second
+
+
+def test_a_set_up_code_works_once(alice):
+    code, second = _code_used_in_another_browser(alice)
     again = _set_up_page(second, code)
     assert "That set-up code has been used already." in _words(again)
     assert "Scan this code" not in _words(again)
@@ -102,11 +109,7 @@ def test_a_set_up_code_works_once(alice):
 
 
 def test_only_the_session_that_entered_the_code_sees_the_key(alice):
-    _, code = enrolment_code_issue(user=alice, actor=None)
-    first, second = Client(), Client()
-    _sign_in(first, "alice")
-    _set_up_page(first, code)
-    _sign_in(second, "alice")
+    _, second = _code_used_in_another_browser(alice)
     other = second.get("/admin/two-factor/")
     assert "Scan this code" not in _words(other)
     assert "enter the one-time set-up code" in _words(other)
