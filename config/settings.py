@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: nothing may read X-Forwarded-Proto before an untrusted sender's copy is dropped.
+    "core.middleware.ForwardedProtoFromProxiesOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     # Early, so that a refused request costs no session or database work.
@@ -119,7 +121,10 @@ AUTHENTICATION_BACKENDS = [
 if PRODUCTION:
     # Serves the collected static files (CSS, the API docs' scripts) with far-future caching;
     # development serves them from the apps through runserver.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -303,7 +308,8 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+# Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto; the header is
+# believed only from TRUSTED_PROXIES (core.middleware.ForwardedProtoFromProxiesOnlyMiddleware).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)

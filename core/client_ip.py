@@ -39,6 +39,12 @@ def rate_limit_identity(request: HttpRequest) -> str:
     return str(ipaddress.ip_network(f"{address}/{IPV6_RATE_LIMIT_PREFIX}", strict=False))
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the connection itself comes from one of our reverse proxies."""
+    hop = _parse(request.META.get("REMOTE_ADDR", ""))
+    return hop is not None and _is_trusted(hop, tuple(settings.TRUSTED_PROXIES))
+
+
 def _client(meta: dict, trusted: Iterable[IPNetwork]) -> IPAddress:
     trusted = tuple(trusted)
     # REMOTE_ADDR is the peer of the connection; the WSGI server always sets it.

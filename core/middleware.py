@@ -13,6 +13,8 @@ from django.http import (
     JsonResponse,
 )
 
+from core.client_ip import from_trusted_proxy
+
 API_PREFIX = "/api/"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 CACHE_SECONDS = 60
@@ -61,4 +63,22 @@ class RejectNulBytesMiddleware:
                 if request.path.startswith(API_PREFIX):
                     return JsonResponse({key.replace("\x00", ""): [message]}, status=400)
                 return HttpResponseBadRequest(message, content_type="text/plain")
+        return self.get_response(request)
+
+
+class ForwardedProtoFromProxiesOnlyMiddleware:
+    """`X-Forwarded-Proto` says whether the client used HTTPS, but only our own proxy may say it.
+
+    Django believes the header (SECURE_PROXY_SSL_HEADER) from whoever sends it; a client that
+    reaches the application directly could claim HTTPS over plain HTTP and so skip the HTTPS
+    redirect. Unless the connection comes from one of settings.TRUSTED_PROXIES, the header is
+    dropped before anything reads it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not from_trusted_proxy(request):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
         return self.get_response(request)

@@ -104,3 +104,24 @@ def test_a_rotated_header_does_not_escape_the_sign_in_lockout(client, alice, loc
 def test_the_lockout_records_the_client_behind_our_proxy(client, alice, lockout_on, behind_proxy):
     _sign_in(client, forwarded_for=f"203.0.113.1, {MALLORY}", remote_addr=PROXY)
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [MALLORY]
+
+
+@pytest.fixture
+def https_required(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+
+
+@pytest.mark.django_db
+def test_a_direct_client_claiming_https_is_sent_to_https(client, https_required, behind_proxy):
+    response = client.get("/methodology/", REMOTE_ADDR=MALLORY, HTTP_X_FORWARDED_PROTO="https")
+
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+@pytest.mark.django_db
+def test_our_proxy_saying_https_is_believed(client, https_required, behind_proxy):
+    response = client.get("/methodology/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https")
+
+    assert response.status_code == 200
