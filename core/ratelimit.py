@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.client_ip import rate_limit_identity
+from core.languages import language_links
 
 RATE_PERIODS = {
     "s": 1,
@@ -107,7 +108,11 @@ def _scope(path: str) -> str | None:
 
 def _too_many_requests(request: HttpRequest, scope: str, wait: int) -> HttpResponse:
     with translation.override(_reader_language(request, scope)):
-        body = render_to_string("429.html", {"sign_in": scope == "login", "seconds": wait})
+        # A public page's refusal keeps its language switcher (rendering it needs no database);
+        # the sign-in page has none.
+        links = language_links(request) if scope == "page" else []
+        context = {"sign_in": scope == "login", "seconds": wait, "site_languages": links}
+        body = render_to_string("429.html", context)
     response = HttpResponse(body, status=429)
     response["Retry-After"] = str(wait)
     response["Cache-Control"] = "no-store"

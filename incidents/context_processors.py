@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.urls import translate_url
-from django.utils.translation import get_language
 
+from core.languages import language_links
 from incidents.demo_markers import FICTIONAL_URL
 from sources.models import SourceDocument
 
@@ -25,14 +23,4 @@ def site(request: HttpRequest) -> dict:
     """The language switcher's links (same page, same filters) and the demo banner flag."""
     if request.path.startswith("/admin/"):
         return {}
-    current = get_language()
-    languages = [
-        {
-            "code": code,
-            "name": name,
-            "url": translate_url(request.get_full_path(), code),
-            "current": code == current,
-        }
-        for code, name in settings.LANGUAGES
-    ]
-    return {"site_languages": languages, "demo_data_loaded": demo_data_loaded()}
+    return {"site_languages": language_links(request), "demo_data_loaded": demo_data_loaded()}

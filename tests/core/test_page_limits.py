@@ -42,6 +42,8 @@ def test_the_refusal_is_in_the_language_of_the_page(client):
     assert 'lang="uk"' in text
     assert "Забагато запитів" in text
     assert "Too many requests" not in text
+    # The reader can still switch language: the English link points at the same page.
+    assert '<a href="/methodology/" lang="en" hreflang="en">English</a>' in text
 
 
 def test_a_rotated_forwarded_for_header_does_not_reset_the_limit(client):
@@ -71,3 +73,11 @@ def test_the_api_and_the_rest_of_the_admin_are_not_counted_as_pages(client, admi
         assert client.get("/api/v1/incidents/", **MALLORY).status_code == 200
         assert admin_client.get("/admin/", **MALLORY).status_code == 200
     assert client.get("/", **MALLORY).status_code == 200
+
+
+def test_the_sign_in_refusal_has_no_empty_language_menu(client):
+    for _ in range(2):
+        client.get("/admin/login/", **MALLORY)
+    refused = client.get("/admin/login/", **MALLORY)
+    assert refused.status_code == 429
+    assert "language-switcher" not in refused.content.decode()
