@@ -227,18 +227,23 @@ class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin
             raw = request.GET.get(kind)
             if raw is None:
                 continue
-            owner = model.objects.filter(pk=raw).first() if raw.isdigit() else None
-            if owner is None:
-                raise Http404(f"No {kind} with this id.")
+            # The right first, so that whoever lacks it cannot learn which ids exist.
             allowed = request.user.has_perm("sources.add_evidencefile") and request.user.has_perm(
                 f"sources.change_{model._meta.model_name}"
             )
             if not allowed:
                 raise PermissionDenied
+            owner = model.objects.filter(pk=raw).first() if raw.isdigit() else None
+            if owner is None:
+                raise Http404(f"No {kind} with this id.")
             return kind, owner
+        if not request.user.has_perm("sources.add_evidencefile"):
+            raise PermissionDenied
         raise Http404("Say which source or testimony the file belongs to.")
 
     def download_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         evidence = self.get_object(request, unquote(object_id))
         if evidence is None:
             raise Http404("No evidence file with this id.")

@@ -71,6 +71,19 @@ def test_staff_without_a_role_cannot_upload(client, source, dave):
     assert _upload(client, "source", source.pk).status_code == 403
 
 
+def test_without_the_right_every_upload_or_download_address_looks_the_same(client, source, dave):
+    # Whether a source, a testimony or a file exists is not revealed to staff without a role.
+    client.force_login(dave)
+    for url in (
+        f"/admin/sources/evidencefile/upload/?source={source.pk}",
+        "/admin/sources/evidencefile/upload/?source=999999",
+        "/admin/sources/evidencefile/upload/?testimony=999999",
+        "/admin/sources/evidencefile/upload/",
+        "/admin/sources/evidencefile/999999/download/",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
 def test_an_upload_needs_a_known_owner(client, alice):
     client.force_login(alice)
     assert client.get("/admin/sources/evidencefile/upload/").status_code == 404
