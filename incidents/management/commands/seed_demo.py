@@ -138,3 +138,9 @@ class Command(BaseCommand):
         for username, role, _, _ in demo.DEMO_USERS:
             out.write(f"  {username:<10} {role}")
         out.write(f"  password:  {password}  ({origin})")
+        if settings.STAFF_2FA_REQUIRED:
+            out.write(
+                "A second factor is required (STAFF_2FA_REQUIRED): before a demo user's first "
+                "sign-in, print their authenticator set-up code with "
+                "`manage.py issue_enrolment_code USERNAME`."
+            )

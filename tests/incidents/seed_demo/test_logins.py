@@ -27,6 +27,14 @@ def test_demo_users_can_log_in_with_the_printed_password(first_run: str) -> None
     assert "http://127.0.0.1:8000/admin/" in first_run
 
 
+def test_with_a_second_factor_required_the_output_says_how_to_set_one_up(settings) -> None:
+    settings.STAFF_2FA_REQUIRED = False
+    assert "issue_enrolment_code" not in seed()
+
+    settings.STAFF_2FA_REQUIRED = True
+    assert "manage.py issue_enrolment_code USERNAME" in seed()
+
+
 def test_the_analyst_can_work_in_the_admin() -> None:
     client = Client()
     client.login(username="analyst", password=PASSWORD)
