@@ -61,15 +61,17 @@ class CommaSeparatedChoiceField(forms.CharField):
         allowed = self.allowed()
         unknown = [item for item in items if item not in allowed]
         if unknown:
+            # The values go in as params, never into the message itself: django-filter formats
+            # the message with them, and a "%" typed by a client must not be read as a format.
             raise forms.ValidationError(
                 gettext(
                     "Unknown value %(unknown)s. Use one or more of %(allowed)s, separated by "
                     "commas."
-                )
-                % {
+                ),
+                params={
                     "unknown": ", ".join(repr(item) for item in unknown),
                     "allowed": ", ".join(allowed),
-                }
+                },
             )
         return items
 
@@ -94,8 +96,8 @@ class RegionField(forms.CharField):
                 gettext(
                     "Unknown region %(region)s. Use a KATOTTH code (e.g. UA14000000000091971) or "
                     "an ISO 3166-2 code (e.g. UA-14); /api/v1/regions/ lists them."
-                )
-                % {"region": repr(value)}
+                ),
+                params={"region": repr(value)},
             )
         return region
 

@@ -255,6 +255,23 @@ def test_an_invalid_value_is_a_400_naming_the_parameter(client, world, params, n
     assert len(message) > 10
 
 
+@pytest.mark.parametrize("url", [URL, "/api/v1/stats/", URL + "?format=csv"])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("region", "UA-14%s"),
+        ("incident_type", "pow-execution,%(x)s"),
+        ("verification_status", "100%"),
+    ],
+)
+def test_a_percent_sign_in_an_unknown_value_is_named_in_a_400(client, world, url, name, value):
+    # A value is quoted in its message as it was sent, never read as a format.
+    response = client.get(url, {name: value})
+    assert response.status_code == 400
+    (message,) = json.loads(response.content)[name]
+    assert repr(value.split(",")[-1]) in message
+
+
 @pytest.mark.parametrize("export", ["csv", "geojson"])
 def test_an_export_with_an_invalid_filter_is_a_400_not_the_whole_register(client, world, export):
     response = client.get(URL, {"format": export, "region": "UA-99"})
