@@ -191,19 +191,28 @@ def _dump(value) -> object:
     return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
 
+# PostgreSQL's bigint, the widest integer column a cursor can hold.
+_BIGINT = range(-(2**63), 2**63)
+
+
 def _parse(field, value):
+    """A cursor value as the database column takes it, or ValueError. Cursors are ours (`_dump`
+    writes them from database rows), so anything a row could not hold is a tampered cursor."""
     if isinstance(field, models.DateTimeField):
         moment = dt.datetime.fromisoformat(value)
-        if moment.tzinfo is None:
+        # Rows come back in UTC. Another offset may lie beyond what PostgreSQL accepts (+-15:59)
+        # or shift the time past year 9999.
+        if moment.utcoffset() != dt.timedelta(0):
             raise ValueError
         return moment
     if isinstance(field, models.DateField):
         return dt.date.fromisoformat(value)
     if isinstance(field, (models.AutoField, models.BigAutoField, models.IntegerField)):
-        if not isinstance(value, int) or isinstance(value, bool):
+        if not isinstance(value, int) or isinstance(value, bool) or value not in _BIGINT:
             raise ValueError
         return value
-    if not isinstance(value, str):
+    # PostgreSQL refuses to compare text with a NUL byte.
+    if not isinstance(value, str) or "\x00" in value:
         raise ValueError
     return value
 

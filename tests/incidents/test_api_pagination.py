@@ -3,9 +3,11 @@ request costs the same few queries whatever the page size, with no COUNT(*) of t
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+import orjson
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -289,3 +291,63 @@ def test_an_incident_detail_costs_the_same_few_queries_whatever_its_evidence(cli
     few = _queries(client, f"{INCIDENTS}{plain.public_id}/")
     many = _queries(client, f"{INCIDENTS}{rich.public_id}/")
     assert len(few) == len(many) <= QUERY_CEILING
+
+
+# Cursors nobody was given
+
+
+def _cursor_of(link: str) -> list:
+    raw = parse_qs(urlsplit(link).query)["cursor"][0]
+    return orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+
+
+def _with_cursor(link: str, payload: list) -> str:
+    """`link` with its cursor replaced by one that holds `payload`, encoded as cursors are."""
+    token = base64.urlsafe_b64encode(orjson.dumps(payload)).rstrip(b"=").decode()
+    parts = urlsplit(link)
+    query = {**parse_qs(parts.query), "cursor": [token]}
+    return f"{parts.path}?{urlencode(query, doseq=True)}"
+
+
+def _forged(client, url: str, params: dict, position: int, value) -> str:
+    """The next link of the first page of `url`, with value number `position` of its cursor
+    replaced by `value`."""
+    link = client.get(url, {**params, "page_size": 1}).json()["next"]
+    backwards, values = _cursor_of(link)
+    values[position] = value
+    return _with_cursor(link, [backwards, values])
+
+
+FORGED = [
+    pytest.param(f"{API}sources/", {}, 0, "SRC-\x00", id="sources-nul"),
+    pytest.param(f"{API}withdrawn/", {}, 1, "INC-\x00", id="withdrawn-nul"),
+    pytest.param(f"{API}withdrawn/", {}, 0, "9999-12-31T23:59:59-23:59", id="withdrawn-past-9999"),
+    pytest.param(f"{API}withdrawn/", {}, 0, "0001-01-01T00:00:00+23:59", id="withdrawn-before-1"),
+    pytest.param(f"{API}withdrawn/", {}, 0, "2025-01-01T00:00:00+16:00", id="withdrawn-offset"),
+    pytest.param(f"{API}withdrawn/", {}, 0, "2025-01-01T00:00:00", id="withdrawn-no-zone"),
+    pytest.param(
+        INCIDENTS, {"ordering": "updated_at"}, 0, "0001-01-01T00:00:00+23:59", id="updated-before-1"
+    ),
+    pytest.param(INCIDENTS, {}, 1, 2**63, id="id-past-bigint"),
+]
+
+
+@pytest.mark.parametrize(("url", "params", "position", "value"), FORGED)
+def test_a_cursor_no_page_could_have_given_is_a_400(client, world, url, params, position, value):
+    forged = _forged(client, url, params, position, value)
+    assert _cursor_of(forged)[1][position] == value
+
+    response = client.get(forged)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "cursor": ["Invalid cursor. Follow the next or previous link of a page."]
+    }
+
+
+def test_a_cursor_rebuilt_from_its_own_values_still_works(client, world):
+    # The forging above changes only the value it names: the same cursor, rebuilt, is accepted.
+    link = client.get(f"{API}withdrawn/", {"page_size": 1}).json()["next"]
+    response = client.get(_with_cursor(link, _cursor_of(link)))
+    assert response.status_code == 200
+    assert response.json()["results"] == client.get(link).json()["results"]
