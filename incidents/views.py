@@ -34,6 +34,7 @@ from incidents.selectors import (
 
 PAGE_SIZE = 25
 COUNT_LIMIT = 5000
+MAX_OFFSET = 2**63  # PostgreSQL's OFFSET is a bigint.
 STATS_SECONDS = 300
 HEADLINE_STATUSES = (VerificationStatus.VERIFIED, VerificationStatus.ACKNOWLEDGED)
 # The filters the list page offers, in the order its form and its removable chips show them.
@@ -221,14 +222,23 @@ def _region_name(region: Region) -> str:
     return f"{name}, {localized_name(oblast)}" if oblast else name
 
 
+def _page_number(raw: str) -> int:
+    """The page asked for. As with Django's paginated list views, the first page always exists
+    (if empty), and a page that is not a whole number from 1, or lies past the end, is a 404."""
+    try:
+        page = int(raw)
+    except ValueError:
+        page = 0
+    if page < 1:
+        raise Http404("A page number is a whole number from 1.")
+    return page
+
+
 @require_safe
 @public_page
 def incident_list(request: HttpRequest) -> HttpResponse:
     query = _site_query(request.GET)
-    try:
-        page = max(int(query.pop("page", ["1"])[0]), 1)
-    except ValueError:
-        page = 1
+    page = _page_number(query.pop("page", ["1"])[0])
     filterset = IncidentFilterSet(query, queryset=public_incidents())
     valid = filterset.is_valid()
     incidents, total, has_next = [], 0, False
@@ -238,7 +248,13 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         # counting a table of a million.
         total = filtered[: COUNT_LIMIT + 1].count()
         offset = (page - 1) * PAGE_SIZE
-        incidents = _documents(filtered[offset : offset + PAGE_SIZE + 1], request)
+        incidents = (
+            _documents(filtered[offset : offset + PAGE_SIZE + 1], request)
+            if offset < MAX_OFFSET  # Past any end, and more than PostgreSQL's OFFSET takes.
+            else []
+        )
+        if page > 1 and not incidents:
+            raise Http404("This list has no such page.")
         has_next, incidents = len(incidents) > PAGE_SIZE, incidents[:PAGE_SIZE]
     more_than_limit = total > COUNT_LIMIT
     pages = max(1, -(-min(total, COUNT_LIMIT) // PAGE_SIZE))
@@ -267,9 +283,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "pages": pages,
         "more_than_limit": more_than_limit,
         "count_limit": COUNT_LIMIT,
-        "previous_link": page_link(page - 1 if more_than_limit else min(page - 1, pages))
-        if page > 1
-        else "",
+        "previous_link": page_link(page - 1) if page > 1 else "",
         "next_link": page_link(page + 1) if has_next else "",
         "csv_link": reverse("api:incident-list") + "?" + _csv_query(query),
     }

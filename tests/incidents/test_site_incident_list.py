@@ -79,6 +79,27 @@ def test_a_very_long_list_says_more_than_the_limit_and_still_pages(client, monke
     third = client.get("/incidents/?page=3")
     assert len(third.context["incidents"]) == 1
     assert not third.context["next_link"]
+    # Past the counted pages the end is found by reading the page.
+    assert client.get("/incidents/?page=4").status_code == 404
+    assert client.get("/incidents/?page=99999999999999999999").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["3", "99999999999999999999", "0", "-1", "2.5", "x"])
+def test_a_page_past_the_end_or_not_a_page_number_is_not_found(client, page):
+    for number in range(27):
+        make_published_incident(title=f"Incident {number:02d}")
+    assert len(titles_in(client.get("/incidents/?page=2"))) == 2
+
+    response = client.get(f"/incidents/?page={page}")
+
+    assert response.status_code == 404
+    assert "Page not found" in html_of(response)
+
+
+def test_the_first_page_exists_even_when_nothing_matches(client):
+    response = client.get("/incidents/?page=1&region=UA-14")
+    assert response.status_code == 200
+    assert "No published incident matches these filters." in html_of(response)
 
 
 def test_the_list_costs_the_same_queries_for_5_or_40_incidents(
@@ -181,7 +202,7 @@ def test_a_bad_filter_value_is_a_form_error_not_an_empty_list(client, query, mes
 
 def test_parameters_the_site_does_not_know_are_left_out_of_its_links(client):
     make_published_incident(title="Execution near Alpha")
-    response = client.get("/incidents/?utm_source=newsletter&region=UA-14&page=x")
+    response = client.get("/incidents/?utm_source=newsletter&region=UA-14&page=1")
     assert response.status_code == 200
     (csv_href,) = [href for _, href in links_in(response, "results-head")]
     assert query_of(csv_href) == {"region": ["UA-14"], "format": ["csv"]}
@@ -191,7 +212,14 @@ def test_parameters_the_site_does_not_know_are_left_out_of_its_links(client):
 
 
 def test_the_active_filters_are_shown_and_each_removal_drops_only_that_filter(client):
-    make_published_incident(title="Execution near Alpha")
+    # Enough matching records for a second page, which each chip leaves for the first.
+    for number in range(26):
+        make_published_incident(
+            title=f"Shooting near Alpha {number}",
+            region=raion_of("UA-14"),
+            verification_status="verified",
+            incident_type=IncidentType.objects.get(slug="pow-execution"),
+        )
     query = (
         "q=shooting&region=UA-14&date_from=2024-12-01&date_to=2024-12-31"
         "&verification_status=verified&verification_status=credible"
