@@ -125,6 +125,12 @@ def test_the_docs_page_loads_only_our_own_static_files(client):
             assert not re.search(r"https?://", script.content.decode())
 
 
+def test_options_on_the_docs_page_says_which_methods_it_takes(client):
+    response = client.options(DOCS_URL)
+    assert response.status_code == 200
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
 # The schemathesis run ---------------------------------------------------------------------------
 
 
