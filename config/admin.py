@@ -16,11 +16,14 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -159,8 +162,39 @@ class StaffAdminSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("two-factor/", self.two_factor, name=TWO_FACTOR_URL_NAME),
-            *super().get_urls(),
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
+            *(url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"),
         ]
+
+    def view_on_site(
+        self, request: HttpRequest, content_type_id: str, object_id: str
+    ) -> HttpResponse:
+        """Django's redirect from a record to its public page (contenttypes' shortcut), for whoever
+        may see records of its kind in the admin. Django's own looks the record up for any staff
+        member, so its answers told anyone which ids exist; here the right comes first, and only
+        a user who holds it learns that an id does not exist (404)."""
+        model_admin = self._admin_of_content_type(content_type_id)
+        if model_admin is None or not model_admin.has_view_or_change_permission(request):
+            raise PermissionDenied
+        record = model_admin.get_object(request, unquote(object_id))
+        if record is None:
+            raise Http404("No record of this kind has this id.")
+        if not model_admin.has_view_or_change_permission(request, record):
+            raise PermissionDenied
+        return contenttype_views.shortcut(request, content_type_id, object_id)
+
+    def _admin_of_content_type(self, content_type_id: str) -> admin.ModelAdmin | None:
+        """The admin of the model a content type id names; None for an id that names no model
+        this admin shows (none is followed to a record)."""
+        try:
+            content_type = ContentType.objects.get_for_id(int(content_type_id))
+        except (ValueError, ContentType.DoesNotExist):
+            return None
+        return self._registry.get(content_type.model_class())
 
     def two_factor(self, request: HttpRequest) -> HttpResponse:
         """Ask for the code of the user's authenticator app. Someone who has none yet first

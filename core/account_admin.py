@@ -12,7 +12,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -124,6 +124,27 @@ class AuthenticatorAdmin(TOTPDeviceAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    # django-otp's pages of a device's key (its settings and its QR code) look the device up
+    # before asking whether the user may see it, so that a missing id was a server error. Here
+    # the right comes first, so that whoever lacks it is refused alike whatever the id; then a
+    # missing device is a 404; the key itself stays hidden (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+
+    def config_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._device_or_refusal(request, pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._device_or_refusal(request, pk)
+        return super().qrcode_view(request, pk)
+
+    def _device_or_refusal(self, request: HttpRequest, pk: int) -> TOTPDevice:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        device = self.get_object(request, str(pk))
+        if device is None:
+            raise Http404("No authenticator app has this id.")
+        return device
 
 
 class IssueEnrolmentCodeForm(forms.Form):
