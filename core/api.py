@@ -9,7 +9,6 @@ from collections.abc import Iterable
 import orjson
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -218,14 +217,23 @@ def _parse(field, value):
 
 
 class StrictContentNegotiation(DefaultContentNegotiation):
-    """An unknown ?format= is a 400 naming the formats on offer, not a bare 404."""
+    """An explicit `?format=` wins over the Accept header, and an unknown one is a 400 naming
+    the formats on offer. Many HTTP libraries send `Accept: application/json` on every request;
+    asking them for `?format=csv` must give CSV, not DRF's 406."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
-        try:
+        asked = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if asked is None:
             return super().select_renderer(request, renderers, format_suffix)
-        except Http404:
-            offered = ", ".join(renderer.format for renderer in renderers)
-            raise ValidationError({"format": [f"Unknown format. Use one of: {offered}."]}) from None
+        asked = asked.strip()
+        if not asked:
+            # The view's parameter check refuses it by name; until then, the first format.
+            return renderers[0], renderers[0].media_type
+        for renderer in renderers:
+            if renderer.format == asked:
+                return renderer, renderer.media_type
+        offered = ", ".join(renderer.format for renderer in renderers)
+        raise ValidationError({"format": [f"Unknown format. Use one of: {offered}."]})
 
 
 def as_utc(moment: dt.datetime) -> dt.datetime:

@@ -449,3 +449,22 @@ def test_an_empty_result_is_still_a_valid_document_in_every_format(client):
     assert _csv_rows(client) == [CSV_HEADER]
     assert _geojson(client) == {"type": "FeatureCollection", "features": []}
     assert client.get(f"{API}incidents/").json() == {"next": None, "previous": None, "results": []}
+
+
+@pytest.mark.parametrize(
+    ("export", "content_type"), [("csv", "text/csv"), ("geojson", "application/geo+json")]
+)
+def test_an_explicit_format_wins_over_an_accept_header_asking_for_json(
+    client, export, content_type
+):
+    make_published_incident(title="Execution near Alpha")
+    response = client.get(f"{API}incidents/", {"format": export}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert "Execution near Alpha" in b"".join(response.streaming_content).decode()
+
+
+def test_without_a_format_the_accept_header_decides(client):
+    assert client.get(f"{API}incidents/", HTTP_ACCEPT="application/json").status_code == 200
+    refused = client.get(f"{API}incidents/", HTTP_ACCEPT="application/xml")
+    assert refused.status_code == 406
