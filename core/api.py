@@ -31,26 +31,35 @@ def declared_fields(
     return [name for name in serializer._declared_fields if name not in set(besides)]
 
 
-def reject_unknown_params(request: Request, known: Iterable[str]) -> None:
-    """A misspelt parameter is an error, not an ignored filter that returns everything."""
+EMPTY_PARAM = "Must not be empty: give a value, or leave the parameter out."
+
+
+def check_params(request: Request, known: Iterable[str]) -> None:
+    """A misspelt parameter is an error, not an ignored filter that returns everything; so is an
+    empty one (`?region=`), which a partner's script sends when a variable was not set."""
     known = set(known) | COMMON_PARAMS
-    unknown = sorted(set(request.query_params) - known)
-    if unknown:
-        listing = ", ".join(sorted(known))
-        raise ValidationError(
-            {name: [f"Unknown parameter. This endpoint accepts: {listing}."] for name in unknown}
-        )
+    listing = ", ".join(sorted(known))
+    errors = {
+        name: [f"Unknown parameter. This endpoint accepts: {listing}."]
+        for name in sorted(set(request.query_params) - known)
+    }
+    for name, values in request.query_params.lists():
+        if name in known and any(not value.strip() for value in values):
+            errors[name] = [EMPTY_PARAM]
+    if errors:
+        raise ValidationError(errors)
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """django-filter, plus a 400 for any parameter that is neither a filter nor pagination."""
+    """django-filter, plus a 400 for any parameter that is neither a filter nor pagination, or
+    that is sent empty."""
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         known = set(filterset.filters) if filterset is not None else set()
         if getattr(view, "pagination_class", None) is not None:
             known |= PAGINATION_PARAMS
-        reject_unknown_params(request, known)
+        check_params(request, known)
         return super().filter_queryset(request, queryset, view)
 
 

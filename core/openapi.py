@@ -85,7 +85,7 @@ class ValidationErrorScheme(OpenApiSerializerExtension):
 
 BAD_REQUEST = OpenApiResponse(
     ValidationErrorSerializer,
-    description="A parameter was rejected: unknown, misspelt, or with an invalid value. No "
+    description="A parameter was rejected: unknown, misspelt, empty, or with an invalid value. No "
     "parameter is ever silently ignored.",
 )
 UNAUTHORIZED = OpenApiResponse(

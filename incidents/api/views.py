@@ -19,8 +19,8 @@ from core.api import (
     PublicCursorPagination,
     StrictFilterBackend,
     as_utc,
+    check_params,
     declared_fields,
-    reject_unknown_params,
 )
 from core.renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, csv_lines, dumps
 from incidents.api import openapi
@@ -110,7 +110,7 @@ class IncidentDetail(APIView):
     renderer_classes = [ORJSONRenderer]
 
     def get(self, request: Request, public_id: str):
-        reject_unknown_params(request, ())
+        check_params(request, ())
         rows = list(public_incident_rows(public_incidents().filter(public_id=public_id)))
         if rows:
             (document,) = incident_documents(rows, site_url=_site_url(request))
@@ -140,7 +140,7 @@ class RegionList(APIView):
     renderer_classes = [ORJSONRenderer]
 
     def get(self, request: Request):
-        reject_unknown_params(request, ())
+        check_params(request, ())
         return Response(_region_rows(Region.objects.order_by("path")))
 
 
@@ -149,7 +149,7 @@ class RegionDetail(APIView):
     renderer_classes = [ORJSONRenderer]
 
     def get(self, request: Request, code: str):
-        reject_unknown_params(request, ())
+        check_params(request, ())
         region = region_by_code(code)
         if region is None:
             raise NotFound("No region has this KATOTTH or ISO 3166-2 code.")
@@ -161,7 +161,7 @@ class IncidentTypeList(APIView):
     renderer_classes = [ORJSONRenderer]
 
     def get(self, request: Request):
-        reject_unknown_params(request, ())
+        check_params(request, ())
         return Response(
             list(
                 IncidentType.objects.order_by("slug").values(
@@ -179,7 +179,7 @@ class IncidentStats(APIView):
 
     def get(self, request: Request):
         filterset = IncidentFilterSet(request.query_params, queryset=public_incidents())
-        reject_unknown_params(request, set(filterset.filters) - {"ordering"})
+        check_params(request, set(filterset.filters) - {"ordering"})
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return Response(incident_stats(filterset.qs))
@@ -219,5 +219,5 @@ class WithdrawnList(generics.ListAPIView):
         )
 
     def list(self, request: Request, *args, **kwargs):
-        reject_unknown_params(request, {"since", "cursor", "page_size"})
+        check_params(request, {"since", "cursor", "page_size"})
         return self.get_paginated_response(self.paginate_queryset(self.get_queryset()))

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import PublicCursorPagination, declared_fields, reject_unknown_params
+from core.api import PublicCursorPagination, check_params, declared_fields
 from core.renderers import ORJSONRenderer
 from sources.api import openapi
 from sources.api.serializers import SourceSerializer
@@ -48,7 +48,7 @@ class SourceList(generics.ListAPIView):
         return _rows(public_sources())
 
     def list(self, request: Request, *args, **kwargs):
-        reject_unknown_params(request, {"cursor", "page_size"})
+        check_params(request, {"cursor", "page_size"})
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(_with_citing_incidents(page))
 
@@ -58,7 +58,7 @@ class SourceDetail(APIView):
     renderer_classes = [ORJSONRenderer]
 
     def get(self, request: Request, public_id: str):
-        reject_unknown_params(request, ())
+        check_params(request, ())
         rows = list(_rows(public_sources().filter(public_id=public_id)))
         if not rows:
             raise NotFound("No public source has this id.")

@@ -296,10 +296,55 @@ def test_several_invalid_values_are_each_named(client, world):
     assert set(response.json()) == {"date_from", "region"}
 
 
-def test_empty_values_mean_no_filter(client, world):
-    assert _titles(client, region="", q="", verification_status="") == _titles_of(
-        world, "january", "february_range", "february", "march"
-    )
+EMPTY = "Must not be empty: give a value, or leave the parameter out."
+FILTERS = [
+    "date_from",
+    "date_to",
+    "region",
+    "verification_status",
+    "incident_type",
+    "q",
+    "updated_since",
+]
+
+
+@pytest.mark.parametrize("name", [*FILTERS, "ordering", "cursor", "page_size", "format"])
+@pytest.mark.parametrize("value", ["", " "])
+def test_an_empty_parameter_is_a_400_not_a_filter_left_out(client, world, name, value):
+    response = client.get(URL, {name: value})
+    assert response.status_code == 400
+    assert response.json() == {name: [EMPTY]}
+
+
+def test_each_empty_parameter_is_named(client, world):
+    response = client.get(URL, {"region": "", "date_from": "", "verification_status": "verified"})
+    assert response.status_code == 400
+    assert response.json() == {"date_from": [EMPTY], "region": [EMPTY]}
+    # A repeated parameter with one empty value is refused too.
+    response = client.get(f"{URL}?verification_status=verified&verification_status=")
+    assert response.json() == {"verification_status": [EMPTY]}
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_stats_refuse_an_empty_filter(client, world, name):
+    response = client.get("/api/v1/stats/", {name: ""})
+    assert response.status_code == 400
+    assert response.json() == {name: [EMPTY]}
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/withdrawn/", "since"),
+        ("/api/v1/withdrawn/", "cursor"),
+        ("/api/v1/sources/", "page_size"),
+        ("/api/v1/regions/", "format"),
+    ],
+)
+def test_other_endpoints_refuse_an_empty_parameter(client, world, url, name):
+    response = client.get(url, {name: ""})
+    assert response.status_code == 400
+    assert response.json() == {name: [EMPTY]}
 
 
 def test_updated_since_accepts_an_offset_whose_plus_was_not_encoded(client):
