@@ -45,7 +45,7 @@ class PartnerTokenScheme(OpenApiAuthenticationExtension):
             "description": (
                 "Optional. Partners may ask for a token, sent as `Authorization: Token <key>`; it "
                 "grants nothing beyond the public API, only a higher rate limit. A wrong or "
-                "revoked token is a 401."
+                "revoked token, or any other Authorization header, is a 401."
             ),
         }
 
@@ -89,7 +89,9 @@ BAD_REQUEST = OpenApiResponse(
     "parameter is ever silently ignored.",
 )
 UNAUTHORIZED = OpenApiResponse(
-    DetailErrorSerializer, description="The Authorization header holds a wrong or revoked token."
+    DetailErrorSerializer,
+    description="The Authorization header holds anything but a valid partner token: a wrong or "
+    "revoked one, another kind of credentials, or a malformed header.",
 )
 NOT_FOUND = OpenApiResponse(DetailErrorSerializer, description="No public record has this id.")
 THROTTLED = OpenApiResponse(

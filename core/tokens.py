@@ -27,17 +27,20 @@ def partner_token_issue(*, name: str, contact: str = "", actor=None) -> tuple[Pa
 
 class PartnerTokenAuthentication(authentication.BaseAuthentication):
     """Identifies a partner's system; it grants no access beyond the public API, only a higher
-    rate limit. No header means an anonymous request; a wrong or revoked key is a 401."""
+    rate limit. No header means an anonymous request. Any other header is a 401: a wrong or
+    revoked key, a malformed header, or credentials of another kind (`Bearer ...`), which a
+    partner would otherwise take for accepted while being served as anonymous."""
 
     keyword = "Token"
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
+        if "HTTP_AUTHORIZATION" not in request.META:
             return None
-        if len(header) != 2:
+        header = authentication.get_authorization_header(request).split()
+        if len(header) != 2 or header[0].lower() != self.keyword.lower().encode():
             raise exceptions.AuthenticationFailed(
-                "Send the header as 'Authorization: Token <key>'."
+                "This API takes only partner tokens, sent as 'Authorization: Token <key>'. "
+                "Leave the header out to call it without one."
             )
         token = PartnerToken.objects.filter(
             key_hash=hash_key(header[1].decode(errors="replace")), is_active=True

@@ -101,6 +101,41 @@ def test_a_wrong_or_revoked_token_is_refused_with_a_message(client):
     assert client.get(LIST, HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer {key}",
+        "Basic cGFydG5lcjpzZWNyZXQ=",
+        "Token",
+        "Token {key} {key}",
+        "",
+    ],
+)
+def test_credentials_of_another_kind_or_a_malformed_header_are_a_401(client, header):
+    _, key = partner_token_issue(name="Example NGO")
+    # Even a right key is refused under another scheme or in a malformed header.
+    response = client.get(LIST, HTTP_AUTHORIZATION=header.format(key=key))
+    assert response.status_code == 401
+    assert response.json() == {
+        "detail": "This API takes only partner tokens, sent as 'Authorization: Token <key>'. "
+        "Leave the header out to call it without one."
+    }
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_right_token_or_no_header_at_all_is_served(client):
+    make_published_incident(title="Execution near Alpha")
+    _, key = partner_token_issue(name="Example NGO")
+    for headers in (
+        {"HTTP_AUTHORIZATION": f"Token {key}"},
+        {"HTTP_AUTHORIZATION": f"token {key}"},
+        {},
+    ):
+        response = client.get(LIST, **headers)
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == 1
+
+
 def test_only_a_hash_of_the_key_is_stored():
     token, key = partner_token_issue(name="Example NGO")
     stored = PartnerToken.objects.filter(pk=token.pk).values().get()
