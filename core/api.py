@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 import orjson
@@ -17,6 +18,10 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+# A day as every date parameter takes it: four, two and two digits. strptime and
+# date.fromisoformat alone would also take 2024-1-1 or 20240101.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 # Parameters every list endpoint understands besides its filters.
 COMMON_PARAMS = frozenset({"format"})

@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.api import as_utc
+from core.api import ISO_DATE, as_utc
 from incidents.models import Incident, IncidentType, Region, VerificationStatus
 from incidents.selectors import region_by_code
 
@@ -109,12 +109,20 @@ class RegionFilter(django_filters.Filter):
         return queryset if value is None else queryset.in_region(value)
 
 
-def _iso_date(**kwargs) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
-        **kwargs,
-    )
+class IsoDateField(forms.DateField):
+    """A day written YYYY-MM-DD and nothing looser (2024-1-1 is refused, not guessed at)."""
+
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Enter a date as YYYY-MM-DD.")}
+
+    def to_python(self, value):
+        if value not in self.empty_values and not ISO_DATE.fullmatch(str(value).strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
 
 
 def _verification_statuses() -> list[str]:
@@ -126,12 +134,12 @@ def _incident_type_slugs() -> list[str]:
 
 
 class IncidentFilterSet(django_filters.FilterSet):
-    date_from = _iso_date(
+    date_from = IsoDateFilter(
         label=_("From"),
         method="filter_date_from",
         help_text="Incidents that may have happened on or after this day (YYYY-MM-DD).",
     )
-    date_to = _iso_date(
+    date_to = IsoDateFilter(
         label=_("To"),
         method="filter_date_to",
         help_text="Incidents that may have happened on or before this day (YYYY-MM-DD).",

@@ -183,6 +183,7 @@ def test_words_search_the_public_text(client):
     [
         ("date_from=2024-13-01", "Enter a date as YYYY-MM-DD."),
         ("date_to=yesterday", "Enter a date as YYYY-MM-DD."),
+        ("date_from=2024-1-1", "Enter a date as YYYY-MM-DD."),
         ("region=UA-99", "Unknown region &#x27;UA-99&#x27;"),
         ("region=UA-99%25s", "Unknown region &#x27;UA-99%s&#x27;"),
         ("verification_status=certain", "Unknown value &#x27;certain&#x27;"),
