@@ -250,6 +250,72 @@ class StrictContentNegotiation(DefaultContentNegotiation):
         raise ValidationError({"format": [f"Unknown format. Use one of: {offered}."]})
 
 
+# An ISO 8601 date and time in the extended format (RFC 3339's, with its lower-case t and z),
+# seconds and their fraction optional; the zone is optional here only so that a time without one
+# gets a message of its own.
+_SYNC_TIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[Tt](?P<hour>\d{2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
+    r"(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII,
+)
+SYNC_TIME_INVALID = (
+    "Enter a date and time in ISO 8601 with its time zone, e.g. 2025-01-31T00:00:00Z or "
+    "2025-01-31T02:00:00+02:00, or a date alone (2025-01-31) for midnight UTC."
+)
+SYNC_TIME_WITHOUT_ZONE = (
+    "A time zone is required: add Z for UTC or an offset such as +02:00 "
+    "(2025-01-31T00:00:00Z), or give a date alone (2025-01-31) for midnight UTC."
+)
+
+
+def parse_sync_time(value: str) -> dt.datetime:
+    """The instant that a sync parameter (`updated_since`, `withdrawn/?since=`) names, in UTC.
+
+    An ISO 8601 date and time with its zone (Z or an offset), or a date alone, which means 00:00
+    UTC of that day. A time without a zone is refused: read in the server's zone it would shift a
+    partner's sync by hours without a word. A `+` that arrived as a space (an offset not
+    URL-encoded) is read as the `+` it was. Raises ValueError with a message for the client.
+    """
+    value = value.replace(" ", "+")
+    if ISO_DATE.fullmatch(value):
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC)
+        except ValueError:
+            raise ValueError(SYNC_TIME_INVALID) from None
+    parts = _SYNC_TIME.fullmatch(value)
+    if parts is None:
+        raise ValueError(SYNC_TIME_INVALID)
+    if parts["zone"] is None:
+        raise ValueError(SYNC_TIME_WITHOUT_ZONE)
+    try:
+        day = dt.date.fromisoformat(parts["date"])
+        moment = dt.datetime(
+            day.year,
+            day.month,
+            day.day,
+            int(parts["hour"]),
+            int(parts["minute"]),
+            int(parts["second"] or 0),
+            int((parts["fraction"] or "")[:6].ljust(6, "0")),
+            tzinfo=_zone(parts["zone"]),
+        )
+    except ValueError:  # Month 13, 25 o'clock, an offset of 24 hours or more.
+        raise ValueError(SYNC_TIME_INVALID) from None
+    return as_utc(moment)
+
+
+def _zone(text: str) -> dt.tzinfo:
+    if text in ("Z", "z"):
+        return dt.UTC
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if minutes > 59:
+        raise ValueError
+    offset = dt.timedelta(hours=hours, minutes=minutes)
+    return dt.timezone(-offset if text[0] == "-" else offset)
+
+
 def as_utc(moment: dt.datetime) -> dt.datetime:
     """An aware time in UTC. ISO 8601 allows offsets up to +-23:59, PostgreSQL only +-15:59; the
     instant is the same. Times too close to year 1 or 9999 to shift are clamped."""

@@ -102,6 +102,12 @@ NOT_MODIFIED = OpenApiResponse(description="Unchanged since the ETag sent in If-
 
 # Parameters ------------------------------------------------------------------------------------
 
+# `updated_since` and `withdrawn/?since=` (core.api.parse_sync_time): a date and time with its
+# zone, or a date alone for 00:00 UTC of that day.
+SYNC_TIME = {
+    "oneOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+}
+
 CURSOR = OpenApiParameter(
     "cursor",
     OpenApiTypes.STR,

@@ -6,6 +6,7 @@ naming the parameter, never a filter silently dropped (a partner's typo must not
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import django_filters
@@ -16,7 +17,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.api import ISO_DATE, as_utc
+from core.api import ISO_DATE, parse_sync_time
 from incidents.models import Incident, IncidentType, Region, VerificationStatus
 from incidents.selectors import region_by_code
 
@@ -38,12 +39,6 @@ def one_value_each(data: QueryDict) -> QueryDict:
         if len(values) > 1:
             merged[key] = ",".join(value for value in values if value)
     return merged
-
-
-def plus_restored(value: str) -> str:
-    """A time as it was sent: the "+" of a UTC offset (…T00:00:00+02:00) arrives as a space
-    when the client did not encode it."""
-    return value.replace(" ", "+")
 
 
 class CommaSeparatedChoiceField(forms.CharField):
@@ -125,6 +120,23 @@ class IsoDateFilter(django_filters.DateFilter):
     field_class = IsoDateField
 
 
+class SyncTimeField(forms.CharField):
+    """A time for incremental sync, read by the parser `withdrawn/?since=` uses too."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return parse_sync_time(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class SyncTimeFilter(django_filters.Filter):
+    field_class = SyncTimeField
+
+
 def _verification_statuses() -> list[str]:
     return list(VerificationStatus.values)
 
@@ -165,10 +177,11 @@ class IncidentFilterSet(django_filters.FilterSet):
         method="filter_text",
         help_text="Words to find in the public text (English or Ukrainian).",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = SyncTimeFilter(
         label=_("Updated since"),
         method="filter_updated_since",
-        help_text="Only incidents changed at or after this time (ISO 8601), for incremental sync.",
+        help_text="Only incidents changed at or after this time, for incremental sync: an ISO "
+        "8601 date and time with its zone (Z or an offset), or a date alone for 00:00 UTC.",
     )
     ordering = django_filters.ChoiceFilter(
         label=_("Order"),
@@ -185,8 +198,6 @@ class IncidentFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and hasattr(data, "getlist"):
             data = one_value_each(data)
-            if "updated_since" in data:
-                data["updated_since"] = plus_restored(data["updated_since"])
         super().__init__(data, *args, **kwargs)
 
     def filter_date_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
@@ -198,8 +209,8 @@ class IncidentFilterSet(django_filters.FilterSet):
     def filter_date_to(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(date_start__lte=value)
 
-    def filter_updated_since(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset.filter(public_updated_at__gte=as_utc(value))
+    def filter_updated_since(self, queryset: QuerySet, name: str, value: dt.datetime) -> QuerySet:
+        return queryset.filter(public_updated_at__gte=value)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -19,6 +19,7 @@ from core.openapi import (
     JSON,
     NOT_MODIFIED,
     PAGE_SIZE,
+    SYNC_TIME,
     TAG_INCIDENTS,
     TAG_REFERENCE,
     TAG_SYNC,
@@ -109,8 +110,12 @@ TEXT_QUERY = _filter(
 )
 UPDATED_SINCE = _filter(
     "updated_since",
-    OpenApiTypes.DATETIME,
-    examples=(("Since a sync started", "2025-01-31T00:00:00Z"),),
+    SYNC_TIME,
+    examples=(
+        ("Since a sync started", "2025-01-31T00:00:00Z"),
+        ("With an offset", "2025-01-31T02:00:00+02:00"),
+        ("Since a day began (UTC)", "2025-01-31"),
+    ),
 )
 ORDERING = _filter("ordering", OpenApiTypes.STR, enum=list(ORDERINGS), default=DEFAULT_ORDERING)
 FORMAT = OpenApiParameter(
@@ -123,11 +128,15 @@ FORMAT = OpenApiParameter(
 )
 SINCE = OpenApiParameter(
     "since",
-    OpenApiTypes.DATETIME,
-    description="Only entries that changed at or after this time (ISO 8601): withdrawn then, "
-    "or a merged duplicate whose `replaced_by` changed then. Use the time your previous sync "
-    "started, less a minute.",
-    examples=[OpenApiExample("Since a sync started", value="2025-01-31T00:00:00Z")],
+    SYNC_TIME,
+    description="Only entries that changed at or after this time: withdrawn then, or a merged "
+    "duplicate whose `replaced_by` changed then. Use the time your previous sync started, less "
+    "a minute. As `updated_since`: an ISO 8601 date and time with its zone (Z or an offset), or "
+    "a date alone for 00:00 UTC.",
+    examples=[
+        OpenApiExample("Since a sync started", value="2025-01-31T00:00:00Z"),
+        OpenApiExample("Since a day began (UTC)", value="2025-01-31"),
+    ],
 )
 LOCATION = OpenApiParameter(
     "Location",

@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
@@ -18,9 +17,9 @@ from rest_framework.views import APIView
 from core.api import (
     PublicCursorPagination,
     StrictFilterBackend,
-    as_utc,
     check_params,
     declared_fields,
+    parse_sync_time,
 )
 from core.renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, csv_lines, dumps
 from incidents.api import openapi
@@ -33,7 +32,7 @@ from incidents.api.serializers import (
     incident_documents,
     iter_incident_documents,
 )
-from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet, plus_restored
+from incidents.filters import DEFAULT_ORDERING, ORDERINGS, IncidentFilterSet
 from incidents.models import (
     Incident,
     IncidentType,
@@ -201,19 +200,9 @@ class WithdrawnList(generics.ListAPIView):
         raw = self.request.query_params.get("since")
         if raw is not None:
             try:
-                since = parse_datetime(plus_restored(raw)) if raw else None
-            except ValueError:  # well-formed but impossible, e.g. month 13
-                since = None
-            if since is None or since.tzinfo is None:
-                raise ValidationError(
-                    {
-                        "since": [
-                            "Enter a date and time with its time zone in ISO 8601, "
-                            "e.g. 2025-01-31T00:00:00Z."
-                        ]
-                    }
-                )
-            since = as_utc(since)
+                since = parse_sync_time(raw)
+            except ValueError as error:
+                raise ValidationError({"since": [str(error)]}) from None
         return withdrawn_incidents(since).values(
             "public_id", "withdrawn_at", reason=F("withdrawal_reason"), replaced_by=replaced_by()
         )
