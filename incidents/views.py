@@ -143,6 +143,12 @@ def _every_month(by_month: list[dict]) -> list[tuple[dt.date, int]]:
     return series
 
 
+def _ignored_params(query: QueryDict) -> list[str]:
+    """The parameters of a list URL that are not the page's: a misspelt filter (`regoin`) would
+    otherwise be dropped without a word, and the reader would take the list for filtered."""
+    return sorted(set(query) - {*SITE_FILTERS, "page"})
+
+
 def _site_query(query: QueryDict) -> QueryDict:
     """The filters and page of a list URL. Repeated parameters (checkboxes) become one comma
     list, as the API takes them; anything else in the URL is left out, so that the CSV link
@@ -271,6 +277,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     types.sort(key=lambda item: by_name(item[1]))
     context = {
         "form": filterset.form,
+        "ignored_params": _ignored_params(request.GET),
         "incidents": incidents,
         "total": total,
         "active_filters": _active_filters(query, filterset.form, dict(types)) if valid else [],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -207,6 +208,59 @@ def test_parameters_the_site_does_not_know_are_left_out_of_its_links(client):
     assert response.status_code == 200
     (csv_href,) = [href for _, href in links_in(response, "results-head")]
     assert query_of(csv_href) == {"region": ["UA-14"], "format": ["csv"]}
+    assert "Not a filter, ignored: utm_source" in html_of(response)
+
+
+def _ignored_notice(response) -> str | None:
+    found = re.search(
+        r'<div class="ignored-params" role="status">\s*<p>(.*?)</p>', html_of(response)
+    )
+    return found and found.group(1)
+
+
+def test_a_misspelt_filter_is_named_on_the_page_and_nothing_is_filtered_by_it(client):
+    make_published_incident(title="In Donetsk oblast", region=raion_of("UA-14"))
+    make_published_incident(title="In Lviv oblast", region=raion_of("UA-46"))
+
+    response = client.get("/incidents/?regoin=UA-14")
+
+    assert response.status_code == 200
+    assert _ignored_notice(response) == "Not a filter, ignored: regoin"
+    assert titles_in(response) == {"In Donetsk oblast", "In Lviv oblast"}
+    assert "Active filters" not in html_of(response)
+
+
+def test_every_unknown_parameter_is_named_once_beside_the_filters_that_apply(client):
+    make_published_incident(title="In Donetsk oblast", region=raion_of("UA-14"))
+    make_published_incident(title="In Lviv oblast", region=raion_of("UA-46"))
+
+    response = client.get("/incidents/?region=UA-14&datefrom=2024-01-01&status=x&status=y")
+
+    assert _ignored_notice(response) == "Not filters, ignored: datefrom, status"
+    assert titles_in(response) == {"In Donetsk oblast"}
+
+
+def test_the_notice_is_in_ukrainian_on_ukrainian_pages(client):
+    response = client.get("/uk/incidents/?regoin=UA-14")
+    assert _ignored_notice(response) == "Не є фільтром, тому не враховано: regoin"
+    response = client.get("/uk/incidents/?regoin=UA-14&q0=x")
+    assert _ignored_notice(response) == "Не є фільтрами, тому не враховано: q0, regoin"
+
+
+def test_a_parameter_name_is_shown_as_text_never_as_markup(client):
+    response = client.get("/incidents/", {"<script>alert(1)</script>": "1"})
+    assert _ignored_notice(response) == (
+        "Not a filter, ignored: &lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+    assert "<script>" not in html_of(response)
+
+
+def test_there_is_no_notice_when_every_parameter_is_the_pages_own(client):
+    for number in range(26):
+        make_published_incident(title=f"Incident {number}", region=raion_of("UA-14"))
+    response = client.get("/incidents/?region=UA-14&q=&date_from=&page=2")
+    assert response.status_code == 200
+    assert _ignored_notice(response) is None
 
 
 # Active filters and the CSV link -----------------------------------------------------------------
