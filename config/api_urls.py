@@ -1,13 +1,15 @@
-"""The public API, /api/v1/: each app's endpoints, and the schema and docs that describe them."""
+"""The public API, /api/v1/: its index, each app's endpoints, and the schema and docs that
+describe them."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from config.api_views import ApiDocs
+from config.api_views import ApiDocs, ApiIndex
 
 app_name = "api"
 
 urlpatterns = [
+    path("", ApiIndex.as_view(), name="index"),
     path("", include("incidents.api.urls")),
     path("", include("sources.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
     ),
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "TAGS": [
+        {"name": "index", "description": "Where each endpoint is."},
         {"name": "incidents", "description": "Published incidents, exports and statistics."},
         {"name": "reference data", "description": "Sources, regions and incident types."},
         {"name": "sync", "description": "What to delete from a copy kept in sync."},

@@ -108,6 +108,7 @@ def _endpoints(world) -> list[str]:
     incident = world["published"]["exact"]
     source = incident.source_links.get().source
     return [
+        API,
         f"{API}incidents/",
         f"{API}incidents/{incident.public_id}/",
         f"{API}sources/",
@@ -150,6 +151,25 @@ def test_every_endpoint_answers_options_with_its_methods(client, world):
         assert response.status_code == 200, url
         allowed = {method.strip() for method in response["Allow"].split(",")}
         assert allowed == {"GET", "HEAD", "OPTIONS"}, url
+
+
+def test_the_base_url_lists_the_absolute_address_of_each_endpoint(client, world):
+    response = client.get(API)
+    assert response.status_code == 200
+    assert response.json() == {
+        "incidents": "http://testserver/api/v1/incidents/",
+        "sources": "http://testserver/api/v1/sources/",
+        "regions": "http://testserver/api/v1/regions/",
+        "incident_types": "http://testserver/api/v1/incident-types/",
+        "stats": "http://testserver/api/v1/stats/",
+        "withdrawn": "http://testserver/api/v1/withdrawn/",
+        "schema": "http://testserver/api/v1/schema/",
+        "docs": "http://testserver/api/v1/docs/",
+    }
+    for address in response.json().values():
+        assert client.get(address).status_code == 200, address
+    assert list(client.get(API, {"format": "csv"}).json()) == ["format"]
+    assert list(client.get(API, {"incidents": "1"}).json()) == ["incidents"]
 
 
 def test_the_incident_list_and_detail_show_published_incidents(client, world):

@@ -51,6 +51,7 @@ pytestmark = pytest.mark.django_db
 SCHEMA_URL = "/api/v1/schema/"
 DOCS_URL = "/api/v1/docs/"
 ENDPOINTS = {
+    "/api/v1/",
     "/api/v1/incidents/",
     "/api/v1/incidents/{public_id}/",
     "/api/v1/sources/",
