@@ -31,6 +31,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.lockout import sign_in_rules
+from core.admin_history import RightBeforeRecordMixin
 from core.admin_queues import WorkQueue
 from core.enrolment import (
     ENROLMENT_CODE_LIFETIME,
@@ -113,6 +114,18 @@ class StaffAdminSite(admin.AdminSite):
     site_header = "Incident Register — staff"
     site_title = "Incident Register staff"
     index_title = "Your work and the records"
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        # Every model admin, the apps' and those of the packages, checks the right to records of
+        # its kind before it looks an id up (core.admin_history.RightBeforeRecordMixin).
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, RightBeforeRecordMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (RightBeforeRecordMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def work_queues(self, request: HttpRequest) -> list[WorkQueue]:
         queues: list[WorkQueue] = []

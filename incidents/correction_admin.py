@@ -48,6 +48,9 @@ class CorrectionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
     ) -> HttpResponse:
+        # The right to corrections first, so that nobody without it learns which ids exist.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         correction = self.get_object(request, unquote(object_id))
         if correction is None:
             raise Http404("No correction has this id.")

@@ -227,7 +227,7 @@ class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin
             raw = request.GET.get(kind)
             if raw is None:
                 continue
-            # The right first, so that whoever lacks it cannot learn which ids exist.
+            # The right first, so that nobody without it learns which ids exist.
             allowed = request.user.has_perm("sources.add_evidencefile") and request.user.has_perm(
                 f"sources.change_{model._meta.model_name}"
             )
@@ -242,7 +242,8 @@ class EvidenceFileAdmin(ReadOnlyMixin, IdentityRestrictedMixin, admin.ModelAdmin
         raise Http404("Say which source or testimony the file belongs to.")
 
     def download_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if not self.has_view_permission(request):
+        # The right to evidence files first, so that nobody without it learns which ids exist.
+        if not request.user.has_perm("sources.view_evidencefile"):
             raise PermissionDenied
         evidence = self.get_object(request, unquote(object_id))
         if evidence is None:
