@@ -122,28 +122,27 @@ def env_redis_url(name: str, *, environ: Mapping[str, str] = os.environ) -> str:
     return value
 
 
-def parse_database_url(url: str) -> dict[str, object]:
+def parse_database_url(url: str, *, variable: str = "DATABASE_URL") -> dict[str, object]:
     """Turn `postgres://user:password@host:port/name?options` into a Django DATABASES entry.
 
-    A Unix socket directory may be given as `?host=/path` (libpq's own convention).
+    A Unix socket directory may be given as `?host=/path` (libpq's own convention). Messages name
+    `variable`, the setting the URL comes from.
     """
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ImproperlyConfigured(
-            f"DATABASE_URL must start with postgres:// or postgresql://, not {parts.scheme!r}://. "
+            f"{variable} must start with postgres:// or postgresql://, not {parts.scheme!r}://. "
             "The project runs on PostgreSQL only."
         )
     name = unquote(parts.path.lstrip("/"))
     if not name:
-        raise ImproperlyConfigured(
-            "DATABASE_URL must name a database, e.g. postgres://host/dbname."
-        )
+        raise ImproperlyConfigured(f"{variable} must name a database, e.g. postgres://host/dbname.")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     host = query.pop("host", None) or unquote(parts.hostname or "")
     try:
         port = parts.port
     except ValueError:
-        raise ImproperlyConfigured("DATABASE_URL has a port that is not a number.") from None
+        raise ImproperlyConfigured(f"{variable} has a port that is not a number.") from None
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": name,

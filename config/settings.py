@@ -35,6 +35,11 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = env_fernet_keys("FIELD_ENCRYPTION_KEYS")
 DATABASE_URL = env_str("DATABASE_URL")
+# The same database as the role that owns its tables, for the work that needs the owner: backups
+# and restores (docs/deployment.md). Empty when the application's own role owns them.
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
+if DATABASE_OWNER_URL:
+    parse_database_url(DATABASE_OWNER_URL, variable="DATABASE_OWNER_URL")
 
 # A second factor (TOTP) for every staff login. Production always requires it; development may
 # switch it off (STAFF_2FA_REQUIRED=false) so that the demo logins work without an authenticator.

@@ -36,6 +36,7 @@ SAFE_PRODUCTION = {
 # Every variable that production reads, so that the developer's own environment cannot leak in.
 PRODUCTION_VARIABLES = {
     *SAFE_PRODUCTION,
+    "DATABASE_OWNER_URL",
     "STAFF_2FA_REQUIRED",
     "TRUSTED_PROXIES",
     "API_ANON_RATE",
@@ -169,6 +170,12 @@ def test_a_database_other_than_postgresql_is_refused():
     result = _start({**SAFE_PRODUCTION, "DATABASE_URL": "sqlite:///db.sqlite3"})
     assert result.returncode != 0
     assert "PostgreSQL only" in result.stderr
+
+
+def test_an_owner_url_that_is_not_postgresql_is_refused_by_its_name():
+    result = _start({**SAFE_PRODUCTION, "DATABASE_OWNER_URL": "mysql://owner@db.internal/register"})
+    assert result.returncode != 0
+    assert "DATABASE_OWNER_URL must start with postgres:// or postgresql://" in result.stderr
 
 
 def test_the_proxy_count_of_earlier_versions_is_refused():
