@@ -6,9 +6,12 @@ that no key opens raises `UndecryptableValue` rather than reaching a template as
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -36,6 +39,13 @@ def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
 
 def field_fernet() -> MultiFernet:
     return _fernet_for(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def key_fingerprint(key: str) -> str:
+    """A short name for a key, by which a backup says which keys it needs: 16 hex digits of a
+    SHA-256 of the key's bytes. It tells nothing of the key itself."""
+    raw = base64.urlsafe_b64decode(key.encode())
+    return hashlib.sha256(b"incident-register field encryption key\0" + raw).hexdigest()[:16]
 
 
 def encrypt(text: str) -> str:
@@ -70,3 +80,18 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
+
+
+def encrypted_columns() -> list[tuple[str, str, list[str]]]:
+    """(table, primary key column, [encrypted column, ...]) for every model with encrypted fields,
+    history event tables included."""
+    found = []
+    for model in apps.get_models():
+        columns = [
+            field.column
+            for field in model._meta.concrete_fields
+            if isinstance(field, EncryptedTextField)
+        ]
+        if columns and not model._meta.proxy:
+            found.append((model._meta.db_table, model._meta.pk.column, columns))
+    return sorted(found)

@@ -8,22 +8,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from core.fields import EncryptedTextField, field_fernet
-
-
-def _encrypted_columns() -> list[tuple[str, str, list[str]]]:
-    """(table, primary key column, [encrypted column, ...]) for every model with encrypted fields,
-    history event tables included."""
-    found = []
-    for model in apps.get_models():
-        columns = [
-            field.column
-            for field in model._meta.concrete_fields
-            if isinstance(field, EncryptedTextField)
-        ]
-        if columns and not model._meta.proxy:
-            found.append((model._meta.db_table, model._meta.pk.column, columns))
-    return sorted(found)
+from core.fields import EncryptedTextField, encrypted_columns, field_fernet
 
 
 def _history_triggers() -> list[str]:
@@ -48,7 +33,7 @@ class Command(BaseCommand):
         failures: list[str] = []
         counts: dict[str, int] = {}
         with transaction.atomic(), pgtrigger.ignore(*_history_triggers()):
-            for table, key, columns in _encrypted_columns():
+            for table, key, columns in encrypted_columns():
                 counts[table] = self._rotate_table(fernet, table, key, columns, failures)
             if failures:
                 raise CommandError(
