@@ -14,29 +14,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import pytest
 from django.urls import reverse
 
 from config.log_privacy import ADMIN_PREFIX
+from tests.databases import database_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 OLGAS_SEARCH = "/admin/sources/witness/?q=Petrenko+Bakhmut"
 SEEN_BY_OLGA = "/admin/incidents/incident/?q=Vasyl+Hrytsenko&o=2"
 NINAS_SEARCH = "/incidents/?q=Avdiivka"
-
-
-def _database_url(database: dict) -> str:
-    """The URL of the test database, for a server process of its own."""
-    credentials = quote(database["USER"]) + (
-        ":" + quote(database["PASSWORD"]) if database["PASSWORD"] else ""
-    )
-    host, port = database["HOST"], database["PORT"]
-    if host.startswith("/"):
-        options = urlencode({"host": host, **({"port": port} if port else {})})
-        return f"postgres://{credentials}@/{database['NAME']}?{options}"
-    return f"postgres://{credentials}@{host}{':' + port if port else ''}/{database['NAME']}"
 
 
 def _free_port() -> int:
@@ -105,7 +93,7 @@ def test_runserver_logs_admin_requests_without_their_query_strings(settings, dja
     output = _serve_and_log(
         [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", str(port)],
         port,
-        _database_url(settings.DATABASES["default"]),
+        database_url(),
     )
     _assert_no_search_terms(output)
 
@@ -127,7 +115,7 @@ def test_gunicorns_access_log_leaves_out_admin_query_strings_even_in_referers(
             "config.wsgi",
         ],
         port,
-        _database_url(settings.DATABASES["default"]),
+        database_url(),
     )
     _assert_no_search_terms(output)
     assert f'"http://127.0.0.1:{port}/admin/incidents/incident/"' in output

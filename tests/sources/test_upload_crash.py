@@ -18,7 +18,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
@@ -27,6 +26,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from sources.models import CustodyAction, EvidenceFile, SourceDocument
+from tests.databases import database_url
 
 # serialized_rollback: the server reads what the test writes, so the test commits; it ends by
 # emptying every table, and the regions, incident types and groups are put back afterwards.
@@ -40,15 +40,6 @@ MARKER = os.urandom(64)
 VIDEO = b"\x00\x00\x00\x18ftypisom" + MARKER + os.urandom(8 * 1024 * 1024)
 BOUNDARY = "----evidence-upload-boundary"
 GUNICORN = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers=1", "--no-control-socket"]
-
-
-def _database_url() -> str:
-    # The test database, as the server process must reach it (a host or a socket directory).
-    db = connection.settings_dict
-    query = {"host": db["HOST"], "port": db["PORT"], **db["OPTIONS"]}
-    query = {key: value for key, value in query.items() if value}
-    credentials = quote(db["USER"]) + (":" + quote(db["PASSWORD"]) if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@/{quote(db['NAME'])}?{urlencode(query)}"
 
 
 def _free_port() -> int:
@@ -92,7 +83,7 @@ def server(tmp_path) -> Iterator[Server]:
     env = {
         **os.environ,
         "DJANGO_ENV": "development",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "SECRET_KEY": settings.SECRET_KEY,
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
