@@ -4,6 +4,7 @@ its password on a command line."""
 from __future__ import annotations
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from core import pg_client
@@ -36,6 +37,17 @@ def test_without_an_owner_url_the_applications_connection_is_used(settings):
 
     assert database.setting == "DATABASE_URL"
     assert database.name == settings.DATABASES["default"]["NAME"]
+
+
+def test_an_owner_url_naming_another_database_is_refused_before_anything_is_written(
+    settings, tmp_path
+):
+    settings.DATABASE_OWNER_URL = "postgres://register_owner@db.internal/register_staging"
+
+    with pytest.raises(CommandError, match="DATABASE_OWNER_URL names database 'register_staging'"):
+        call_command("backup", str(tmp_path / "backup"))
+
+    assert not (tmp_path / "backup").exists()
 
 
 @pytest.mark.django_db
