@@ -346,6 +346,7 @@ def test_restore_refuses_without_a_key_the_backup_needs_and_names_it(
     assert f"key 1 of the backup, fingerprint {key_fingerprint(KEY_A)} (it opens 11 values)" in (
         restored.stderr
     )
+    assert f"It holds the keys with fingerprints {key_fingerprint(KEY_B)}." in restored.stderr
     _untouched(new_server)
 
 

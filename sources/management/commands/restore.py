@@ -13,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.template.defaultfilters import filesizeformat, pluralize
 
 from core import pg_client
+from core.fields import key_fingerprint
 from sources import backups
 
 
@@ -90,8 +91,10 @@ class Command(BaseCommand):
             raise backups.BackupRefused(
                 "FIELD_ENCRYPTION_KEYS lacks keys this backup's encrypted values need:\n"
                 + "\n".join(f"  {key}" for key in missing)
-                + "\nAdd them (from where the keys are kept, apart from the backups); without "
-                "them the witnesses' identities and statements cannot be read."
+                + "\nIt holds the keys with fingerprints "
+                + ", ".join(key_fingerprint(key) for key in settings.FIELD_ENCRYPTION_KEYS)
+                + ". Add the missing ones (from where the keys are kept, apart from the "
+                "backups); without them the witnesses' identities and statements cannot be read."
             )
         unknown = backups.unknown_migrations(manifest)
         if unknown:
