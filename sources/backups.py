@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 import psycopg
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.template.defaultfilters import filesizeformat, pluralize
 
@@ -85,14 +86,14 @@ def backup_write(destination: Path) -> Backup:
     _make_destination(destination)
     keys = list(settings.FIELD_ENCRYPTION_KEYS)
     try:
-        with database.connect() as connection:
+        with database.connect() as db:
             # One snapshot for everything read here and for pg_dump, which takes it over.
-            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            snapshot, role, taken_at, server = connection.execute(
+            db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            snapshot, role, taken_at, server = db.execute(
                 "SELECT pg_export_snapshot(), current_user, now(), "
                 "current_setting('server_version')"
             ).fetchone()
-            with connection.cursor() as cursor:
+            with db.cursor() as cursor:
                 migrations = _latest_migrations(cursor)
                 recorded = _evidence_rows(cursor)
                 key_counts, undecryptable = _key_usage(cursor, keys)
@@ -427,10 +428,12 @@ def _check_manifest(data: Any) -> None:
 
     need(isinstance(data, dict) and data.get("format") == FORMAT, f"format is not {FORMAT!r}")
     need(data.get("version") == VERSION, f"version {data.get('version')!r} is not {VERSION}")
+    need(isinstance(data["made_at"], str), "the time it was made is not text")
     dump = data["dump"]
     need(dump["file"] == DUMP and _is_measure(dump), "the dump's size or SHA-256 is not valid")
     need(isinstance(data["database"]["migrations"], dict), "the schema is not a mapping")
     for key in data["encryption_keys"]:
+        need(isinstance(key["position"], int), "a key's position is not a number")
         need(isinstance(key["fingerprint"], str), "a key fingerprint is not text")
         need(isinstance(key["values"], int), "a key's count of values is not a number")
     for entry in data["evidence_files"]:
@@ -533,9 +536,9 @@ def target_check(*, into: str, needed_bytes: int) -> Target:
             f"is {database.name!r}. Name the database the backup is to go into."
         )
     try:
-        with database.connect(autocommit=True) as connection:
-            server_version = connection.info.server_version
-            tables = [row[0] for row in connection.execute(_USER_TABLES).fetchall()]
+        with database.connect(autocommit=True) as db:
+            server_version = db.info.server_version
+            tables = [row[0] for row in db.execute(_USER_TABLES).fetchall()]
     except psycopg.Error as error:
         raise pg_client.ClientError(
             f"Reading database {database.name!r} ({database.setting}) failed: {error}"
@@ -592,8 +595,8 @@ def database_restore(manifest: Manifest, target: Target) -> None:
     pg_client.restore_archive(
         manifest.directory / DUMP, target.database, server_version=target.server_version
     )
-    with target.database.connect(autocommit=True) as connection:
-        connection.execute("ANALYZE")
+    with target.database.connect(autocommit=True) as db:
+        db.execute("ANALYZE")
 
 
 def evidence_restore(manifest: Manifest, target: Target) -> tuple[int, int]:
@@ -621,8 +624,6 @@ def evidence_restore(manifest: Manifest, target: Target) -> tuple[int, int]:
 def undecryptable_values() -> tuple[int, list[str]]:
     """How many encrypted values the database holds, and which of them the configured keys do
     not open ("table.column row id")."""
-    from django.db import connection
-
     fernet = field_fernet()
     count, failures = 0, []
     with connection.cursor() as cursor:
