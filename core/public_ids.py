@@ -2,7 +2,7 @@
 
 The integer primary key never leaves the system; records are cited by ids like `INC-7K3Q9X2M`,
 drawn from Crockford's base-32 alphabet (no I, L, O, U, so nobody misreads a 1 for an l when citing
-one). Eight characters give 2^40 values. A database trigger (see `core.migration_ops`) writes every
+one). Eight characters give 2^40 values. A database trigger (see `core.triggers`) writes every
 id into `core_issuedpublicid` as it is first used, so an id stays taken after its record is deleted.
 """
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import secrets
 
-import pgtrigger
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -290,17 +289,9 @@ class EvidenceFile(models.Model):
                 condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_file_sha256_hex"
             ),
         ]
-        triggers = [
-            # The stored original and what is known of it are fixed at upload, whoever connects.
-            pgtrigger.Protect(
-                name="evidence_file_immutable",
-                operation=pgtrigger.Update,
-                condition=pgtrigger.AnyChange(
-                    "file", "sha256", "size", "content_type", "source", "testimony"
-                ),
-            ),
-            pgtrigger.Protect(name="evidence_file_never_deleted", operation=pgtrigger.Delete),
-        ]
+        # Database triggers (sources/migrations/0007) refuse every UPDATE and DELETE of a row,
+        # and TRUNCATE of the table: the stored original and what is known of it are fixed at
+        # upload, whoever connects.
 
     def __str__(self) -> str:
         return f"Evidence file {self.sha256[:12]}"
@@ -334,12 +325,8 @@ class CustodyEvent(models.Model):
     class Meta:
         ordering = ["evidence_file", "at", "id"]
         constraints = [one_of("custody_event", "action", CustodyAction)]
-        triggers = [
-            # The chain of custody is append-only: a row, once written, is never changed or removed.
-            pgtrigger.Protect(
-                name="custody_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        # The chain of custody is append-only: database triggers (sources/migrations/0007) refuse
+        # every UPDATE, DELETE and TRUNCATE.
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"

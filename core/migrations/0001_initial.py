@@ -4,7 +4,7 @@ import django.contrib.postgres.operations
 import django.db.models.functions.datetime
 from django.db import migrations, models
 
-from core.migration_ops import REGISTER_PUBLIC_ID_FUNCTION
+from core.triggers import REGISTER_PUBLIC_ID_FUNCTION
 
 
 class Migration(migrations.Migration):

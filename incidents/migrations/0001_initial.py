@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import core.public_ids
-from core.migration_ops import register_public_ids
+from core.triggers import register_public_ids
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -129,10 +128,8 @@ class CorrectionNote(models.Model):
             one_of("correction_note", "kind", CorrectionNoteKind),
             models.CheckConstraint(condition=~Q(text=""), name="correction_note_has_text"),
         ]
-        triggers = [
-            # What the public was told stays as it was told.
-            pgtrigger.Protect(name="correction_note_never_rewritten", operation=pgtrigger.Update),
-        ]
+        # What the public was told stays as it was told: a database trigger
+        # (incidents/migrations/0011) refuses every UPDATE, and TRUNCATE.
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.incident_id} at {self.noted_at:%Y-%m-%d}"

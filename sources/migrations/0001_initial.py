@@ -9,7 +9,7 @@ import core.fields
 import core.public_ids
 import core.storage
 import sources.models
-from core.migration_ops import register_public_ids
+from core.triggers import register_public_ids
 
 
 class Migration(migrations.Migration):

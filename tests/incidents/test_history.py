@@ -249,7 +249,12 @@ def test_the_number_of_queries_does_not_grow_with_the_history(client, sofia, ver
 def test_a_record_older_than_its_history_says_its_earlier_values_are_unknown(
     client, sofia, incident
 ):
-    Incident.pgh_event_model.objects.filter(pgh_obj=incident).delete()
+    # History rows are append-only; only the owner of the tables can lift that, as here, to make
+    # a record whose history began after it.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE incidents_incidentevent DISABLE TRIGGER append_only")
+        Incident.pgh_event_model.objects.filter(pgh_obj=incident).delete()
+        cursor.execute("ALTER TABLE incidents_incidentevent ENABLE TRIGGER append_only")
     Incident.objects.filter(pk=incident.pk).update(title="Renamed")
     client.force_login(sofia)
 

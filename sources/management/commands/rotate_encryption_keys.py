@@ -1,4 +1,9 @@
-"""Re-encrypt every encrypted value, in live tables and history alike, under the first key."""
+"""Re-encrypt every encrypted value, in live tables and history alike, under the first key.
+
+History rows are append-only (core/triggers.py): a trigger refuses to rewrite them. Re-encrypting
+changes no value anyone reads, so the command lifts those triggers for its own transaction, which
+only the owner of the tables may do.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core import triggers
 from core.fields import EncryptedTextField, encrypted_columns, field_fernet
 
 
@@ -32,8 +38,14 @@ class Command(BaseCommand):
         fernet = field_fernet()
         failures: list[str] = []
         counts: dict[str, int] = {}
-        with transaction.atomic(), pgtrigger.ignore(*_history_triggers()):
-            for table, key, columns in encrypted_columns():
+        tables = encrypted_columns()
+        with (
+            transaction.atomic(),
+            pgtrigger.ignore(*_history_triggers()),
+            connection.cursor() as cursor,
+            triggers.update_guards_lifted(cursor, [table for table, _, _ in tables]),
+        ):
+            for table, key, columns in tables:
                 counts[table] = self._rotate_table(fernet, table, key, columns, failures)
             if failures:
                 raise CommandError(
