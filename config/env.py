@@ -171,6 +171,7 @@ def production_problems(
     default_secret_key: str,
     field_encryption_keys: list[str],
     database_url: str,
+    database_owner_url: str,
     allowed_hosts: list[str],
     staff_2fa_required: bool,
     media_root: str,
@@ -199,6 +200,7 @@ def production_problems(
         )
     if not database_url:
         problems.append("DATABASE_URL is missing; the embedded database is for development only.")
+    problems += _database_owner_problems(database_url, database_owner_url)
     if not allowed_hosts:
         problems.append("ALLOWED_HOSTS is missing.")
     if "*" in allowed_hosts:
@@ -229,6 +231,28 @@ def production_problems(
     if hsts_seconds <= 0:
         problems.append("SECURE_HSTS_SECONDS must be more than 0 (a year: 31536000).")
     return problems
+
+
+def _database_owner_problems(database_url: str, database_owner_url: str) -> list[str]:
+    # DATABASE_OWNER_URL is optional here: the web servers never need it, only whoever runs
+    # `migrate`. Whether DATABASE_URL's role owns anything is asked of the database itself at
+    # start-up (config/wsgi.py), since a name cannot tell.
+    if not (database_url and database_owner_url):
+        return []
+    application = parse_database_url(database_url)
+    owner = parse_database_url(database_owner_url, "DATABASE_OWNER_URL")
+    if (owner["NAME"], owner["HOST"], owner["PORT"]) != (
+        application["NAME"],
+        application["HOST"],
+        application["PORT"],
+    ):
+        return ["DATABASE_OWNER_URL must name the same database as DATABASE_URL."]
+    if owner["USER"] == application["USER"]:
+        return [
+            "DATABASE_URL and DATABASE_OWNER_URL name the same role; the application must connect "
+            "as a role that owns nothing (docs/deployment.md)."
+        ]
+    return []
 
 
 def _secret_key_problems(secret_key: str, default_secret_key: str) -> list[str]:

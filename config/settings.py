@@ -35,8 +35,9 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = env_fernet_keys("FIELD_ENCRYPTION_KEYS")
 DATABASE_URL = env_str("DATABASE_URL")
-# The same database as the role that owns its tables, for the work that needs the owner: backups
-# and restores (docs/deployment.md). Empty when the application's own role owns them.
+# The role that owns the tables: it runs `migrate` (core/database_roles.py), backups and restores
+# (docs/deployment.md); DATABASE_URL is then the application's role, which owns nothing. Empty: one
+# role does both (development).
 DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
 if DATABASE_OWNER_URL:
     parse_database_url(DATABASE_OWNER_URL, variable="DATABASE_OWNER_URL")
@@ -364,6 +365,7 @@ if PRODUCTION:
         default_secret_key=DEVELOPMENT_SECRET_KEY,
         field_encryption_keys=FIELD_ENCRYPTION_KEYS,
         database_url=DATABASE_URL,
+        database_owner_url=DATABASE_OWNER_URL,
         allowed_hosts=ALLOWED_HOSTS,
         staff_2fa_required=STAFF_2FA_REQUIRED,
         media_root=env_str("MEDIA_ROOT"),

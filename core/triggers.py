@@ -98,7 +98,7 @@ def _guards(cursor, *, type_bits: int, tables: Sequence[str] | None = None) -> l
         FROM pg_trigger t
         JOIN pg_class c ON c.oid = t.tgrelid
         WHERE c.relnamespace = to_regnamespace(current_schema())
-          AND t.tgfoid = %s::regproc
+          AND t.tgfoid = to_regproc(%s)
           AND t.tgtype & %s <> 0
           AND (%s::text[] IS NULL OR c.relname = ANY(%s::text[]))
         ORDER BY c.relname, t.tgname
@@ -128,10 +128,11 @@ def truncate_guards_lifted(cursor) -> Iterator[None]:
 
 
 @contextmanager
-def update_guards_lifted(cursor, tables: Sequence[str]) -> Iterator[None]:
-    """Let the current transaction rewrite rows of `tables` (re-encrypting history under a new
-    key). Only the owner of the tables may; call it inside a transaction."""
-    with _lifted(cursor, _guards(cursor, type_bits=_TYPE_UPDATE, tables=list(tables))):
+def row_guards_lifted(cursor, tables: Sequence[str]) -> Iterator[None]:
+    """Let the current transaction change or remove rows of `tables` (re-encrypting history under
+    a new key). Only the owner of the tables may; call it inside a transaction."""
+    guards = _guards(cursor, type_bits=_TYPE_UPDATE | _TYPE_DELETE, tables=list(tables))
+    with _lifted(cursor, guards):
         yield
 
 
@@ -146,6 +147,22 @@ def refused_operations(cursor) -> dict[str, set[str]]:
     return refused
 
 
+def disabled_guards(cursor) -> list[tuple[str, str]]:
+    """(table, trigger) of every guard switched off (ALTER TABLE ... DISABLE TRIGGER)."""
+    cursor.execute(
+        """
+        SELECT c.relname, t.tgname
+        FROM pg_trigger t
+        JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE c.relnamespace = to_regnamespace(current_schema())
+          AND t.tgfoid = to_regproc(%s) AND t.tgenabled = 'D'
+        ORDER BY c.relname, t.tgname
+        """,
+        [REFUSE_FUNCTION],
+    )
+    return cursor.fetchall()
+
+
 def _row_guard_types(cursor) -> list[tuple[str, int]]:
     cursor.execute(
         """
@@ -153,7 +170,7 @@ def _row_guard_types(cursor) -> list[tuple[str, int]]:
         FROM pg_trigger t
         JOIN pg_class c ON c.oid = t.tgrelid
         WHERE c.relnamespace = to_regnamespace(current_schema())
-          AND t.tgfoid = %s::regproc
+          AND t.tgfoid = to_regproc(%s)
         """,
         [REFUSE_FUNCTION],
     )

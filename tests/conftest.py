@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
+from tests import database
 from tests.factories import make_staff
 
 
@@ -24,12 +25,25 @@ def pytest_configure(config):
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     # Lets two suites share one server at once (TEST_DB_SUFFIX=a, =b) without fighting over the
     # test database.
-    suffix = os.environ.get("TEST_DB_SUFFIX")
-    if suffix:
-        from django.conf import settings
+    from django.conf import settings
 
-        default = settings.DATABASES["default"]
-        default.setdefault("TEST", {})["NAME"] = f"test_{default['NAME']}_{suffix}"
+    suffix = os.environ.get("TEST_DB_SUFFIX")
+    default = settings.DATABASES["default"]
+    test = default.setdefault("TEST", {})
+    test["NAME"] = f"test_{default['NAME']}" + (f"_{suffix}" if suffix else "")
+    # DATABASE_URL's user creates and owns the test database; see tests/database.py.
+    database.forget_the_owner()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated by its owner, which Django's connection then reaches as the
+    application role (tests/database.py)."""
+    with django_db_blocker.unblock():
+        database.use_application_role()
+    yield
+    with django_db_blocker.unblock():
+        database.stop_using_application_role()
 
 
 @pytest.fixture(autouse=True)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -20,55 +17,14 @@ from config.env import (
     env_redis_url,
     parse_database_url,
 )
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-SAFE_PRODUCTION = {
-    "DJANGO_ENV": "production",
-    "DEBUG": "false",
-    "SECRET_KEY": "h7Jq2-Lm9xR4tV8wZ1bN6cF3dG5kP0sY_aE7uI2oW9rT4yQ1mX8z",
-    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-    "DATABASE_URL": "postgres://monitor@db.internal:5432/register",
-    "ALLOWED_HOSTS": "register.example.org",
-    "MEDIA_ROOT": "/srv/register-evidence",
-    "REDIS_URL": "redis://cache.internal:6379/0",
-}
-# Every variable that production reads, so that the developer's own environment cannot leak in.
-PRODUCTION_VARIABLES = {
-    *SAFE_PRODUCTION,
-    "DATABASE_OWNER_URL",
-    "STAFF_2FA_REQUIRED",
-    "TRUSTED_PROXIES",
-    "API_ANON_RATE",
-    "SITE_PAGE_RATE",
-    "LOGIN_PAGE_RATE",
-    "LOGIN_FAILURE_LIMIT",
-    "LOGIN_LOCKOUT_MINUTES",
-    "EVIDENCE_MAX_UPLOAD_MB",
-    "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS",
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-    "SECURE_HSTS_PRELOAD",
-}
+from tests.config.starting import BASE_DIR, SAFE_PRODUCTION, start
 
 
-def _start(env: dict[str, str], *command: str) -> subprocess.CompletedProcess[str]:
-    """Load the settings in a fresh interpreter, as a server process would at start-up."""
-    # The browser tests allow async-unsafe calls in their own process; a server never does.
-    ignored = {*PRODUCTION_VARIABLES, "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in ignored}
-    return subprocess.run(
-        command or [sys.executable, "-c", "import django; django.setup(); print('started')"],
-        cwd=BASE_DIR,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def test_a_safe_production_configuration_starts():
-    result = _start(SAFE_PRODUCTION)
+@pytest.mark.parametrize(
+    "owner", ["", "postgres://register_owner:s3cret@db.internal:5432/register"]
+)
+def test_a_safe_production_configuration_starts(owner):
+    result = start({**SAFE_PRODUCTION, "DATABASE_OWNER_URL": owner})
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
 
@@ -88,6 +44,14 @@ def test_a_safe_production_configuration_starts():
         ({"SECRET_KEY": "django-insecure-" + SAFE_PRODUCTION["SECRET_KEY"]}, "SECRET_KEY is weak"),
         ({"FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS is missing"),
         ({"DATABASE_URL": ""}, "DATABASE_URL is missing"),
+        (
+            {"DATABASE_OWNER_URL": "postgres://owner@db.internal:5432/other"},
+            "DATABASE_OWNER_URL must name the same database as DATABASE_URL",
+        ),
+        (
+            {"DATABASE_OWNER_URL": "postgres://monitor@db.internal:5432/register"},
+            "DATABASE_URL and DATABASE_OWNER_URL name the same role",
+        ),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is missing"),
         ({"ALLOWED_HOSTS": "register.example.org,*"}, "ALLOWED_HOSTS contains *"),
         ({"STAFF_2FA_REQUIRED": "false"}, "STAFF_2FA_REQUIRED is off"),
@@ -111,21 +75,21 @@ def test_a_safe_production_configuration_starts():
     ],
 )
 def test_production_refuses_an_unsafe_configuration(override, complaint):
-    result = _start({**SAFE_PRODUCTION, **override})
+    result = start({**SAFE_PRODUCTION, **override})
     assert result.returncode != 0
     assert "Refusing to start in production" in result.stderr
     assert complaint in result.stderr
 
 
 def test_every_problem_is_listed_at_once():
-    result = _start({**SAFE_PRODUCTION, "ALLOWED_HOSTS": "*", "SECURE_HSTS_SECONDS": "0"})
+    result = start({**SAFE_PRODUCTION, "ALLOWED_HOSTS": "*", "SECURE_HSTS_SECONDS": "0"})
     assert "ALLOWED_HOSTS contains *" in result.stderr
     assert "SECURE_HSTS_SECONDS must be more than 0" in result.stderr
 
 
 def test_the_documented_example_secret_key_is_refused():
     example = re.search(r"^SECRET_KEY=(\S+)", (BASE_DIR / "docs/deployment.md").read_text(), re.M)
-    result = _start({**SAFE_PRODUCTION, "SECRET_KEY": example.group(1)})
+    result = start({**SAFE_PRODUCTION, "SECRET_KEY": example.group(1)})
     assert "SECRET_KEY is weak" in result.stderr
 
 
@@ -138,7 +102,7 @@ def test_the_documented_example_secret_key_is_refused():
     ],
 )
 def test_an_invalid_encryption_key_stops_the_start_and_is_not_printed(keys):
-    result = _start({**SAFE_PRODUCTION, "FIELD_ENCRYPTION_KEYS": keys})
+    result = start({**SAFE_PRODUCTION, "FIELD_ENCRYPTION_KEYS": keys})
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS: key" in result.stderr
     assert "is not a Fernet key" in result.stderr
@@ -147,13 +111,13 @@ def test_an_invalid_encryption_key_stops_the_start_and_is_not_printed(keys):
 
 
 def test_an_invalid_encryption_key_stops_development_too():
-    result = _start({"DJANGO_ENV": "development", "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"})
+    result = start({"DJANGO_ENV": "development", "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"})
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key" in result.stderr
 
 
 def test_the_deployment_checklist_finds_nothing_in_a_safe_production_configuration():
-    result = _start(
+    result = start(
         SAFE_PRODUCTION, sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"
     )
     assert result.returncode == 0, result.stderr
@@ -161,25 +125,27 @@ def test_the_deployment_checklist_finds_nothing_in_a_safe_production_configurati
 
 
 def test_a_misspelt_environment_name_is_refused():
-    result = _start({**SAFE_PRODUCTION, "DJANGO_ENV": "prod"})
+    result = start({**SAFE_PRODUCTION, "DJANGO_ENV": "prod"})
     assert result.returncode != 0
     assert "DJANGO_ENV must be one of development, production, not 'prod'" in result.stderr
 
 
-def test_a_database_other_than_postgresql_is_refused():
-    result = _start({**SAFE_PRODUCTION, "DATABASE_URL": "sqlite:///db.sqlite3"})
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "DATABASE_OWNER_URL"])
+def test_a_database_other_than_postgresql_is_refused(variable):
+    result = start({**SAFE_PRODUCTION, variable: "sqlite:///db.sqlite3"})
     assert result.returncode != 0
+    assert f"{variable} must start with postgres://" in result.stderr
     assert "PostgreSQL only" in result.stderr
 
 
 def test_an_owner_url_that_is_not_postgresql_is_refused_by_its_name():
-    result = _start({**SAFE_PRODUCTION, "DATABASE_OWNER_URL": "mysql://owner@db.internal/register"})
+    result = start({**SAFE_PRODUCTION, "DATABASE_OWNER_URL": "mysql://owner@db.internal/register"})
     assert result.returncode != 0
     assert "DATABASE_OWNER_URL must start with postgres:// or postgresql://" in result.stderr
 
 
 def test_the_proxy_count_of_earlier_versions_is_refused():
-    result = _start({"DJANGO_ENV": "development", "TRUSTED_PROXY_COUNT": "1"})
+    result = start({"DJANGO_ENV": "development", "TRUSTED_PROXY_COUNT": "1"})
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT is no longer read" in result.stderr
 

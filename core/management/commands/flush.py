@@ -3,8 +3,9 @@
 Evidence files, custody events, history, issued ids and correction notes are never emptied: a
 trigger refuses TRUNCATE on each (core/triggers.py). A test that commits (a transactional or
 live-server test) ends with a flush, and a developer may want an empty database; so this command
-lifts those triggers for its own transaction, which only the owner of the tables may do. It
-refuses to run in production, where nothing should ever empty the register.
+connects as the owner of the tables (`DATABASE_OWNER_URL`, when set) and lifts those triggers for
+its own transaction, which only the owner may do. It refuses to run in production, where nothing
+should ever empty the register.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands import flush
 from django.db import connections, transaction
 
-from core import triggers
+from core import database_roles, triggers
 
 
 class Command(flush.Command):
@@ -41,6 +42,7 @@ class Command(flush.Command):
                 self.stdout.write("Flush cancelled.")
                 return
         with (
+            database_roles.as_owner(using),
             transaction.atomic(using=using),
             connections[using].cursor() as cursor,
             triggers.truncate_guards_lifted(cursor),

@@ -1,8 +1,9 @@
 """Re-encrypt every encrypted value, in live tables and history alike, under the first key.
 
 History rows are append-only (core/triggers.py): a trigger refuses to rewrite them. Re-encrypting
-changes no value anyone reads, so the command lifts those triggers for its own transaction, which
-only the owner of the tables may do.
+changes no value anyone reads, so the command connects as the owner of the tables
+(`DATABASE_OWNER_URL`, when set) and lifts those triggers for its own transaction, which only the
+owner may do.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from core import triggers
+from core import database_roles, triggers
 from core.fields import EncryptedTextField, encrypted_columns, field_fernet
 
 
@@ -40,10 +41,11 @@ class Command(BaseCommand):
         counts: dict[str, int] = {}
         tables = encrypted_columns()
         with (
+            database_roles.as_owner(),
             transaction.atomic(),
             pgtrigger.ignore(*_history_triggers()),
             connection.cursor() as cursor,
-            triggers.update_guards_lifted(cursor, [table for table, _, _ in tables]),
+            triggers.row_guards_lifted(cursor, [table for table, _, _ in tables]),
         ):
             for table, key, columns in tables:
                 counts[table] = self._rotate_table(fernet, table, key, columns, failures)
