@@ -283,7 +283,16 @@ class CustodyEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     ordering = ("-at", "-id")
     list_select_related = ("evidence_file", "actor")
     date_hierarchy = "at"
-    fields = ("evidence_file", "action", "actor", "at", "observed_sha256", "note")
+    fields = (
+        "evidence_file",
+        "action",
+        "actor",
+        "at",
+        "observed_sha256",
+        "note",
+        "previous_hash",
+        "row_hash",
+    )
     readonly_fields = fields
 
     @admin.display(description="observed SHA-256", ordering="observed_sha256")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from core.db import one_of
@@ -318,13 +319,42 @@ class CustodyEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True)
+    # Set by the database as the row is written (sources/custody_chain.py), whatever the client
+    # sends, like the id and the two hashes.
+    at = models.DateTimeField(db_default=Now(), editable=False)
     observed_sha256 = models.CharField("observed SHA-256", max_length=64, blank=True)
     note = models.CharField(max_length=255, blank=True)
+    previous_hash = models.CharField(
+        "previous event's hash",
+        max_length=64,
+        db_default="",
+        editable=False,
+        help_text="The hash of the event written before this one, in the whole log.",
+    )
+    row_hash = models.CharField(
+        "hash",
+        max_length=64,
+        db_default="",
+        editable=False,
+        help_text="SHA-256 of this event and the previous event's hash.",
+    )
 
     class Meta:
         ordering = ["evidence_file", "at", "id"]
-        constraints = [one_of("custody_event", "action", CustodyAction)]
+        constraints = [
+            one_of("custody_event", "action", CustodyAction),
+            models.CheckConstraint(
+                condition=Q(observed_sha256="") | Q(observed_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="custody_event_observed_sha256_hex",
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_hash__regex=r"^[0-9a-f]{64}$"),
+                name="custody_event_previous_hash_hex",
+            ),
+            models.CheckConstraint(
+                condition=Q(row_hash__regex=r"^[0-9a-f]{64}$"), name="custody_event_row_hash_hex"
+            ),
+        ]
         # The chain of custody is append-only: database triggers (sources/migrations/0007) refuse
         # every UPDATE, DELETE and TRUNCATE.
 

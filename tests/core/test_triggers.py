@@ -9,17 +9,16 @@ then). The rows each test writes are in its own transaction, rolled back at the 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import psycopg
 import pytest
 
 from tests import database
+from tests.raw_rows import insert_protected_rows
 
 # The test database must exist; these tests never use Django's own connection.
 pytestmark = pytest.mark.django_db
 
-HASH = "ab" * 32
 HISTORY_TABLES = [
     "incidents_incidentevent",
     "incidents_incidentsourceevent",
@@ -38,87 +37,6 @@ GUARDED_TABLES = [
 ]
 # What stops each role: the application holds no privilege for it; the owner meets a trigger.
 REFUSAL = {"application": "permission denied for table", "owner": "refused on"}
-
-
-@dataclass
-class Rows:
-    """One of each protected row, written in the connection's transaction."""
-
-    source: int
-    evidence_file: int
-    custody_event: int
-    witness: int
-    witness_history: int
-    issued_id: int
-
-
-def _insert(connection: psycopg.Connection, table: str, **values) -> int:
-    columns = ", ".join(values)
-    placeholders = ", ".join(["%s"] * len(values))
-    return connection.execute(
-        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id",
-        list(values.values()),
-    ).fetchone()[0]
-
-
-def _rows(connection: psycopg.Connection) -> Rows:
-    blank = dict.fromkeys(["publisher", "url", "archive_url", "language", "origin_note"], "")
-    source = _insert(
-        connection,
-        "sources_sourcedocument",
-        public_id="SRC-0TEST0D8",
-        kind="video",
-        title="A clip of the shooting",
-        reliability="F",
-        is_public=False,
-        description="",
-        created_at="2025-01-02T10:00:00Z",
-        updated_at="2025-01-02T10:00:00Z",
-        **blank,
-    )
-    evidence_file = _insert(
-        connection,
-        "sources_evidencefile",
-        source_id=source,
-        file="evidence/ab/abtest",
-        sha256=HASH,
-        size=1024,
-        content_type="video/mp4",
-        original_name="clip.mp4",
-        uploaded_at="2025-01-02T10:00:00Z",
-    )
-    custody_event = _insert(
-        connection,
-        "sources_custodyevent",
-        evidence_file_id=evidence_file,
-        action="uploaded",
-        at="2025-01-02T10:00:00Z",
-        observed_sha256=HASH,
-        note="",
-    )
-    witness = _insert(
-        connection,
-        "sources_witness",
-        code="W-TEST01",
-        role="other",
-        full_name="",
-        contact="",
-        identity_notes="",
-        consent_internal_use=False,
-        consent_share_with_partners=False,
-        consent_publish_anonymised=False,
-        willing_to_testify=False,
-        risk_level="high",
-        created_at="2025-01-02T10:00:00Z",
-        updated_at="2025-01-02T10:00:00Z",
-    )
-    (witness_history,) = connection.execute(
-        "SELECT pgh_id FROM sources_witnessevent WHERE pgh_obj_id = %s", [witness]
-    ).fetchone()
-    (issued_id,) = connection.execute(
-        "SELECT id FROM core_issuedpublicid WHERE value = 'SRC-0TEST0D8'"
-    ).fetchone()
-    return Rows(source, evidence_file, custody_event, witness, witness_history, issued_id)
 
 
 @pytest.fixture(params=["application", "owner"])
@@ -161,7 +79,7 @@ def _refused(connection: psycopg.Connection, statement: str, params=()) -> str:
     ],
 )
 def test_no_column_of_an_evidence_file_changes(session, role, column, value):
-    rows = _rows(session)
+    rows = insert_protected_rows(session)
     before = session.execute(
         "SELECT * FROM sources_evidencefile WHERE id = %s", [rows.evidence_file]
     ).fetchone()
@@ -180,7 +98,7 @@ def test_no_column_of_an_evidence_file_changes(session, role, column, value):
 
 
 def test_an_evidence_file_is_never_deleted(session, role):
-    rows = _rows(session)
+    rows = insert_protected_rows(session)
     error = _refused(
         session, "DELETE FROM sources_evidencefile WHERE id = %s", [rows.evidence_file]
     )
@@ -202,7 +120,7 @@ def test_an_evidence_file_is_never_deleted(session, role):
 def test_custody_events_history_and_issued_ids_are_never_changed_or_removed(
     session, role, table, pk, key, column, value
 ):
-    rows = _rows(session)
+    rows = insert_protected_rows(session)
     row = getattr(rows, key)
     before = session.execute(f"SELECT * FROM {table} WHERE {pk} = %s", [row]).fetchone()
 
@@ -216,7 +134,7 @@ def test_custody_events_history_and_issued_ids_are_never_changed_or_removed(
 
 @pytest.mark.parametrize("table", GUARDED_TABLES)
 def test_evidence_and_history_are_never_emptied(session, role, table):
-    _rows(session)
+    insert_protected_rows(session)
     # The rows' deferred foreign-key checks run now; TRUNCATE waits for none.
     session.execute("SET CONSTRAINTS ALL IMMEDIATE")
     (before,) = session.execute(f"SELECT count(*) FROM {table}").fetchone()
@@ -231,7 +149,7 @@ def test_evidence_and_history_are_never_emptied(session, role, table):
 def test_evidence_is_not_emptied_through_the_table_it_references(role, session):
     # TRUNCATE ... CASCADE on a source empties the evidence files that point at it, and fires
     # their guard too.
-    _rows(session)
+    insert_protected_rows(session)
     session.execute("SET CONSTRAINTS ALL IMMEDIATE")
     error = _refused(session, "TRUNCATE sources_sourcedocument CASCADE")
     assert {"application": "permission denied", "owner": "never emptied"}[role] in error
@@ -245,7 +163,7 @@ def _set_pgtrigger_ignore(connection: psycopg.Connection, triggers: list[str]) -
 
 
 def test_setting_pgtrigger_ignore_switches_off_nothing_for_the_application(app):
-    rows = _rows(app)
+    rows = insert_protected_rows(app)
     every_trigger = [
         name for (name,) in app.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
     ]
@@ -270,7 +188,7 @@ def test_setting_pgtrigger_ignore_switches_off_nothing_for_the_application(app):
 def test_the_owner_may_still_skip_a_history_trigger_as_it_could_drop_it():
     # The same setting from the owner is believed, so the test above would see it work.
     with database.connect(owner=True) as owner:
-        rows = _rows(owner)
+        rows = insert_protected_rows(owner)
         (update_trigger,) = owner.execute(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = 'sources_witness'::regclass "
             "AND tgname LIKE 'pgtrigger_update_update_%'"

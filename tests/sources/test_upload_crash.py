@@ -235,8 +235,8 @@ def test_a_kill_as_the_record_commits_leaves_a_file_that_verify_evidence_puts_in
 
         def committing() -> bool:
             cursor.execute(
-                "SELECT count(*) FROM pg_locks waiting JOIN pg_locks custody USING (pid) "
-                "WHERE NOT waiting.granted AND custody.granted "
+                "SELECT count(DISTINCT pid) FROM pg_locks waiting "
+                "JOIN pg_locks custody USING (pid) WHERE NOT waiting.granted AND custody.granted "
                 "AND custody.relation = 'sources_custodyevent'::regclass"
             )
             return cursor.fetchone()[0] == 1

@@ -1,12 +1,13 @@
-"""Re-hash every stored evidence file and report any whose bytes changed or disappeared, and any
-file in private storage that no record accounts for."""
+"""Re-hash every stored evidence file and report any whose bytes changed or disappeared, any file
+in private storage that no record accounts for, and any break in the chain of custody."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from sources.models import EvidenceFile
+from sources import custody_chain
+from sources.models import CustodyEvent, EvidenceFile
 from sources.services import (
     evidence_file_verify,
     evidence_files_unaccounted,
@@ -17,11 +18,24 @@ from sources.services import (
 class Command(BaseCommand):
     help = (
         "Settle what interrupted uploads left behind, re-hash every evidence file, record the "
-        "check on its chain of custody, and exit with status 1 listing each file whose bytes "
-        "changed or went missing and each stored file that no record accounts for."
+        "check on its chain of custody, check every link of that chain, and exit with status 1 "
+        "listing each file whose bytes changed or went missing, each stored file that no record "
+        "accounts for, and each custody event that was altered, removed or inserted. Prints the "
+        "chain's head: keep it outside the register and pass it as --known-head next time."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--known-head",
+            metavar="HASH",
+            help="The head of the chain of custody printed by an earlier run; the check fails "
+            "if it is no longer in the chain (events were removed from its end).",
+        )
+
     def handle(self, *args, **options) -> None:
+        known_head = (options["known_head"] or "").strip().lower() or None
+        if known_head is not None and not _is_sha256(known_head):
+            raise CommandError("--known-head must be a SHA-256 in hex (64 characters 0-9, a-f).")
         self._settle_interrupted_uploads()
         failures = []
         checked = 0
@@ -41,11 +55,29 @@ class Command(BaseCommand):
                 + "\n".join(failures)
             )
         problems += self._unaccounted_files()
+        # Last, so that the head printed covers the checks this run has just recorded.
+        chain = custody_chain.check(
+            CustodyEvent.objects.order_by("id")
+            .values_list(*custody_chain.COLUMNS)
+            .iterator(chunk_size=2000),
+            known_head=known_head,
+        )
+        if chain.problems:
+            problems.append(
+                f"The chain of custody is broken ({chain.events} events checked):\n"
+                + "\n".join(chain.problems)
+            )
+        self.stdout.write(
+            f"Chain of custody: {chain.events} events; head {chain.head}"
+            + (f" (custody event {chain.head_id})." if chain.head_id else ".")
+            + " Keep this head outside the register, and pass it as --known-head next time."
+        )
         if problems:
             raise CommandError("\n".join(problems))
         self.stdout.write(
             self.style.SUCCESS(
-                f"All {checked} evidence files are intact, and every stored file has a record."
+                f"All {checked} evidence files are intact, every stored file has a record, and "
+                "every link of the chain of custody holds."
             )
         )
 
@@ -74,3 +106,7 @@ class Command(BaseCommand):
             f"{len(stray)} files in private storage are accounted for by no evidence record:\n"
             + "\n".join(f"  {name}" for name in stray)
         ]
+
+
+def _is_sha256(text: str) -> bool:
+    return len(text) == 64 and all(character in "0123456789abcdef" for character in text)
