@@ -105,6 +105,19 @@ def owner_settings() -> dict[str, Any]:
     return dict(_owner)
 
 
+def history_tables() -> list[str]:
+    """The tables of django-pghistory's history rows, as the models declare them, so that a
+    model tracked later is checked too."""
+    from django.apps import apps
+    from pghistory.models import Event
+
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if issubclass(model, Event) and not model._meta.proxy
+    )
+
+
 def connect(*, owner: bool = False, autocommit: bool = False) -> psycopg.Connection:
     """A connection of its own to the test database, as the application role or the owner,
     outside Django: for tests about the database itself."""

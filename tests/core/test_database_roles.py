@@ -27,13 +27,7 @@ APPEND_ONLY = [
     "core_issuedpublicid",
     "sources_custodyevent",
     "sources_evidencefile",
-    "incidents_incidentevent",
-    "incidents_incidentsourceevent",
-    "incidents_incidenttestimonyevent",
-    "incidents_correctionevent",
-    "sources_sourcedocumentevent",
-    "sources_witnessevent",
-    "sources_testimonyevent",
+    *database.history_tables(),
 ]
 
 
@@ -55,7 +49,10 @@ def owner():
 
 
 def test_the_application_reads_and_inserts_but_never_rewrites_evidence_or_history(owner):
+    assert len(database.history_tables()) >= 7
     for table in APPEND_ONLY:
+        # A table without its guards would be granted UPDATE and DELETE: a model tracked later
+        # needs core.triggers.append_only() in the migration that creates its history table.
         assert _privileges(owner, table) == {"SELECT", "INSERT"}, table
     assert _privileges(owner, "incidents_correctionnote") == {"SELECT", "INSERT", "DELETE"}
     assert _privileges(owner, "incidents_incident") == {"SELECT", "INSERT", "UPDATE", "DELETE"}

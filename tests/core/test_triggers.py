@@ -19,21 +19,12 @@ from tests.raw_rows import insert_protected_rows
 # The test database must exist; these tests never use Django's own connection.
 pytestmark = pytest.mark.django_db
 
-HISTORY_TABLES = [
-    "incidents_incidentevent",
-    "incidents_incidentsourceevent",
-    "incidents_incidenttestimonyevent",
-    "incidents_correctionevent",
-    "sources_sourcedocumentevent",
-    "sources_witnessevent",
-    "sources_testimonyevent",
-]
 GUARDED_TABLES = [
     "sources_evidencefile",
     "sources_custodyevent",
     "core_issuedpublicid",
     "incidents_correctionnote",
-    *HISTORY_TABLES,
+    *database.history_tables(),
 ]
 # What stops each role: the application holds no privilege for it; the owner meets a trigger.
 REFUSAL = {"application": "permission denied for table", "owner": "refused on"}
