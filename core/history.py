@@ -3,6 +3,10 @@
 Triggers see every write, including `QuerySet.update()` and raw SQL, so the history cannot be
 bypassed by a bulk edit. Each event row is a snapshot of the record after the change; the request
 that caused it (user, URL) is attached through pghistory's context.
+
+The history tables are append-only and never emptied (core/triggers.py): a model tracked later
+needs `core.triggers.append_only()` on its event table in the migration that creates it, or the
+application role is granted UPDATE and DELETE on it (tests/core/test_database_roles.py fails).
 """
 
 from __future__ import annotations
