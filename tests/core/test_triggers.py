@@ -12,7 +12,9 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from django.core.management import CommandError, call_command
 
+from incidents.models import Region
 from tests import database
 from tests.raw_rows import insert_protected_rows
 
@@ -213,3 +215,10 @@ def test_the_owner_may_still_skip_a_history_trigger_as_it_could_drop_it():
 def test_the_application_can_neither_drop_disable_nor_shadow_a_trigger(app, statement):
     error = _refused(app, statement)
     assert "must be owner" in error or "permission denied" in error
+
+
+def test_flush_which_lifts_the_truncate_guards_is_refused_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="flush is refused with DJANGO_ENV=production"):
+        call_command("flush", interactive=False)
+    assert Region.objects.exists()

@@ -189,6 +189,12 @@ def logged(alice, capsys) -> str:
     return _head(capsys)
 
 
+@pytest.mark.django_db
+def test_a_known_head_that_is_not_a_hash_is_refused():
+    with pytest.raises(CommandError, match="--known-head must be a SHA-256 in hex"):
+        call_command("verify_evidence", "--known-head", "yesterday's")
+
+
 def _as_mallory(*statements: tuple[str, list]) -> None:
     """Run `statements` as the owner, with every trigger of the custody log lifted."""
     with database.connect(owner=True) as owner:
