@@ -240,7 +240,7 @@ def _database_owner_problems(database_url: str, database_owner_url: str) -> list
     if not (database_url and database_owner_url):
         return []
     application = parse_database_url(database_url)
-    owner = parse_database_url(database_owner_url, "DATABASE_OWNER_URL")
+    owner = parse_database_url(database_owner_url, variable="DATABASE_OWNER_URL")
     if (owner["NAME"], owner["HOST"], owner["PORT"]) != (
         application["NAME"],
         application["HOST"],

@@ -179,9 +179,10 @@ def restore_archive(archive: Path, database: Database, *, server_version: int) -
     the first error; COMMIT is sent only once pg_restore has written the whole archive, so a
     failure of either leaves the database as it was. Tables are created and filled before their
     triggers exist (pg_dump puts triggers after the data), so no trigger fires on a restored row.
-    Objects belong to the role that connects (`--no-owner`): the role names of the server the
-    backup came from need not exist here. Privileges granted to other roles are restored, and a
-    role they name must exist.
+    Objects belong to the role that connects (`--no-owner`), and the old server's privileges are
+    left out (`--no-privileges`): the role names of the server the backup came from need not
+    exist here, and the application role of this one is granted its privileges afterwards, as
+    `migrate` grants them (core.database_roles).
 
     The comments on extensions are left out: CREATE EXTENSION sets them itself, and when a
     superuser created an extension beforehand, only a superuser could set its comment again.
@@ -200,6 +201,7 @@ def restore_archive(archive: Path, database: Database, *, server_version: int) -
             [
                 str(program("pg_restore")),
                 "--no-owner",
+                "--no-privileges",
                 f"--use-list={toc_file.name}",
                 "--file=-",
                 str(archive),

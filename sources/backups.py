@@ -34,7 +34,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.template.defaultfilters import filesizeformat, pluralize
 
-from core import pg_client, uploads
+from core import database_roles, pg_client, uploads
 from core.fields import encrypted_columns, field_fernet, key_fingerprint
 from core.uploads import CHUNK_SIZE
 from sources.models import EvidenceFile
@@ -590,11 +590,17 @@ _USER_TABLES = """
 
 
 def database_restore(manifest: Manifest, target: Target) -> None:
-    """Load the backup's dump into the target database, all or nothing, then rebuild the
-    planner's statistics."""
+    """Load the backup's dump into the target database, all or nothing; give the application
+    role (DATABASE_URL's user, when the owner is another role) its privileges, as `migrate`
+    does; then rebuild the planner's statistics."""
     pg_client.restore_archive(
         manifest.directory / DUMP, target.database, server_version=target.server_version
     )
+    application_role = connection.settings_dict["USER"]
+    with target.database.connect() as db, db.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        if application_role and cursor.fetchone()[0] != application_role:
+            database_roles.grant_application_privileges(cursor, application_role)
     with target.database.connect(autocommit=True) as db:
         db.execute("ANALYZE")
 

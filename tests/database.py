@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -125,3 +126,39 @@ def connect(*, owner: bool = False, autocommit: bool = False) -> psycopg.Connect
         raise RuntimeError("No test database was set up; mark the test with django_db.")
     settings_dict = _owner if owner else connection.settings_dict
     return psycopg.connect(database_url(settings_dict), autocommit=autocommit)
+
+
+def owner_url(name: str | None = None, *, user: str | None = None) -> str:
+    """The URL of the test database, or of database `name` on the same server, as the owner of
+    the test database (or as `user`, with no password): for commands and servers the tests run in
+    processes of their own, and for the databases they make."""
+    settings_dict = dict(_owner or connection.settings_dict)
+    settings_dict["NAME"] = name or settings_dict["NAME"]
+    if user is not None:
+        settings_dict.update(USER=user, PASSWORD="")
+    return database_url(settings_dict)
+
+
+def server_admin() -> psycopg.Connection:
+    """A connection to the test database's server as its owner, for making and dropping
+    databases and roles."""
+    return psycopg.connect(owner_url("postgres"), autocommit=True)
+
+
+@contextlib.contextmanager
+def new_database(owner: str | None = None) -> Iterator[str]:
+    """The name of a new, empty database on the test database's server (owned by `owner`),
+    dropped afterwards."""
+    name = f"{connection.settings_dict['NAME']}_new_{secrets.token_hex(3)}"
+    create = sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name))
+    if owner:
+        create += sql.SQL(" OWNER {}").format(sql.Identifier(owner))
+    with server_admin() as admin:
+        admin.execute(create)
+    try:
+        yield name
+    finally:
+        with server_admin() as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )

@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 
 from config.log_privacy import ADMIN_PREFIX
-from tests.databases import database_url
+from tests.database import owner_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 OLGAS_SEARCH = "/admin/sources/witness/?q=Petrenko+Bakhmut"
@@ -93,7 +93,7 @@ def test_runserver_logs_admin_requests_without_their_query_strings(settings, dja
     output = _serve_and_log(
         [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", str(port)],
         port,
-        database_url(),
+        owner_url(),
     )
     _assert_no_search_terms(output)
 
@@ -115,7 +115,7 @@ def test_gunicorns_access_log_leaves_out_admin_query_strings_even_in_referers(
             "config.wsgi",
         ],
         port,
-        database_url(),
+        owner_url(),
     )
     _assert_no_search_terms(output)
     assert f'"http://127.0.0.1:{port}/admin/incidents/incident/"' in output

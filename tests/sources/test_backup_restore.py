@@ -36,7 +36,7 @@ from core.fields import decrypt, key_fingerprint
 from incidents import services as incident_services
 from sources import services as source_services
 from sources.models import EvidenceFile
-from tests.databases import database_url, new_database, server_admin
+from tests.database import new_database, owner_url, server_admin
 from tests.factories import make_published_incident
 
 # The backup is read by pg_dump, a process of its own, so what the test writes is committed;
@@ -122,7 +122,7 @@ class NewServer:
     media_root: Path
 
     def url(self, user: str | None = None) -> str:
-        return database_url(self.database, user=user)
+        return owner_url(self.database, user=user)
 
     def tables(self) -> list[str]:
         with psycopg.connect(self.url()) as db:
@@ -148,8 +148,8 @@ def _manage(*arguments: str, server: NewServer, keys: str = KEY_A, **environ: st
         MEDIA_ROOT=str(server.media_root),
         SECRET_KEY=settings.SECRET_KEY,
         FIELD_ENCRYPTION_KEYS=keys,
-        **environ,
     )
+    env.update(environ)
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=settings.BASE_DIR,
@@ -222,17 +222,17 @@ def test_a_backup_restored_on_a_new_server_passes_verify_evidence_and_reads_the_
     restored = _restore(backup, new_server)
 
     assert restored.returncode == 0, restored.stderr
-    assert "All 3 evidence files are intact, and every stored file has a record." in (
+    assert "All 3 evidence files are intact, every stored file has a record, and every link" in (
         restored.stdout
     )
     assert "Restored and checked." in restored.stdout
     verified = _manage("verify_evidence", server=new_server)
     assert verified.returncode == 0, verified.stderr
-    assert "All 3 evidence files are intact, and every stored file has a record." in (
+    assert "All 3 evidence files are intact, every stored file has a record, and every link" in (
         verified.stdout
     )
     # What the witness officer typed reads the same, current values and history alike.
-    with psycopg.connect(new_server.url()) as db, psycopg.connect(database_url()) as original:
+    with psycopg.connect(new_server.url()) as db, psycopg.connect(owner_url()) as original:
         assert _identities(db) == {
             "witness": [FULL_NAME, CONTACT, IDENTITY_NOTES],
             "contacts in history": [FIRST_CONTACT, CONTACT],
@@ -248,7 +248,7 @@ def test_a_backup_restored_on_a_new_server_passes_verify_evidence_and_reads_the_
         before = _custody(original)
         assert _custody(db)[: len(before)] == before
         # The append-only triggers came back with the tables.
-        with pytest.raises(psycopg.Error, match=r"Cannot update.* sources_custodyevent"):
+        with pytest.raises(psycopg.Error, match=r"UPDATE refused on sources_custodyevent"):
             db.execute("UPDATE sources_custodyevent SET note = 'rewritten'")
     for name, data in register.evidence.items():
         stored = new_server.media_root / name
@@ -447,19 +447,23 @@ def test_a_file_missing_or_altered_in_storage_makes_the_backup_incomplete_not_ab
 
 
 @pytest.fixture
-def owner_role() -> Iterator[str]:
-    """A role that may log in and own a database, and nothing more: no superuser."""
-    name = f"register_owner_{secrets.token_hex(3)}"
+def login_roles() -> Iterator[list[str]]:
+    """Two roles that may log in and nothing more (no superuser): an owner and an application
+    role for a new server."""
+    names = [f"register_{kind}_{secrets.token_hex(3)}" for kind in ("owner", "app")]
     with server_admin() as admin:
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
+        for name in names:
+            admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
     try:
-        yield name
+        yield names
     finally:
         with server_admin() as admin:
-            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+            for name in names:
+                admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
 
 
-def test_restore_connects_as_the_owner_and_needs_no_superuser(register, owner_role, tmp_path):
+def test_restore_connects_as_the_owner_and_needs_no_superuser(register, login_roles, tmp_path):
+    owner_role, application_role = login_roles
     backup = tmp_path / "backup"
     _backup(backup)
     with new_database(owner=owner_role) as database:
@@ -469,7 +473,12 @@ def test_restore_connects_as_the_owner_and_needs_no_superuser(register, owner_ro
             db.execute("CREATE EXTENSION pg_trgm")
             db.execute("CREATE EXTENSION unaccent")
 
-        restored = _restore(backup, server, DATABASE_OWNER_URL=server.url(user=owner_role))
+        restored = _restore(
+            backup,
+            server,
+            DATABASE_OWNER_URL=server.url(user=owner_role),
+            DATABASE_URL=server.url(user=application_role),
+        )
 
         assert restored.returncode == 0, restored.stderr
         assert "(DATABASE_OWNER_URL)" in restored.stdout
@@ -478,6 +487,14 @@ def test_restore_connects_as_the_owner_and_needs_no_superuser(register, owner_ro
                 "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
             ).fetchall()
         assert owners == [(owner_role,)]
+        # The new server's application role, not the old server's, has the application's
+        # privileges: it reads the register and cannot rewrite its chain of custody.
+        with psycopg.connect(server.url(user=application_role)) as db:
+            assert db.execute("SELECT count(*) FROM sources_evidencefile").fetchone() == (
+                len(register.evidence),
+            )
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                db.execute("UPDATE sources_custodyevent SET note = 'rewritten'")
 
 
 def test_backup_refuses_a_directory_that_is_not_empty_and_leaves_it_as_it_was(tmp_path):
@@ -508,5 +525,7 @@ def test_restore_refuses_a_target_that_is_not_named_on_the_command_line(register
     with pytest.raises(CommandError) as refusal:
         call_command("restore", str(backup), "--into", "register_staging")
 
-    assert f"but the configured database (DATABASE_URL) is {configured!r}" in str(refusal.value)
+    assert f"but the configured database (DATABASE_OWNER_URL) is {configured!r}" in str(
+        refusal.value
+    )
     assert "Nothing was restored." in str(refusal.value)

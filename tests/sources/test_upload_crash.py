@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from sources.models import CustodyAction, EvidenceFile, SourceDocument
-from tests.databases import database_url
+from tests.database import owner_url
 
 # serialized_rollback: the server reads what the test writes, so the test commits; it ends by
 # emptying every table, and the regions, incident types and groups are put back afterwards.
@@ -83,7 +83,7 @@ def server(tmp_path) -> Iterator[Server]:
     env = {
         **os.environ,
         "DJANGO_ENV": "development",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": owner_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "SECRET_KEY": settings.SECRET_KEY,
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
