@@ -33,3 +33,7 @@ def new_source_id() -> str:
 
 def new_testimony_id() -> str:
     return new_public_id("TST")
+
+
+def new_claim_id() -> str:
+    return new_public_id("CLM")

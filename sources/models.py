@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -12,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from core.db import one_of
 from core.fields import EncryptedTextField
 from core.history import track_changes
-from core.public_ids import ALPHABET, new_source_id, new_testimony_id
+from core.public_ids import ALPHABET, new_claim_id, new_source_id, new_testimony_id
 from core.storage import private_evidence_storage
+from incidents.models.incident import DatePrecision, PublicationStatus, VictimCategory
 
 
 class SourceKind(models.TextChoices):
@@ -360,3 +362,336 @@ class CustodyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Reported figures ----------------------------------------------------------------------------
+
+
+class Counted(models.TextChoices):
+    KILLED = "killed", _("People killed")
+    INCIDENTS = "incidents", _("Incidents")
+    CASES = "cases", _("Cases")
+
+
+class Qualifier(models.TextChoices):
+    EXACTLY = "exactly", _("Exactly")
+    AT_LEAST = "at_least", _("At least / more than")
+    ABOUT = "about", _("About")
+    UP_TO = "up_to", _("Up to")
+
+
+class QuotationLanguage(models.TextChoices):
+    UK = "uk", _("Ukrainian")
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+    OTHER = "other", _("Other")
+
+
+# The figures of a claim, low to high; also the order of the words that name them.
+CLAIM_FIGURES = ("figure_low", "figure_best", "figure_high")
+CLAIM_FIGURE_WORDS = {"figure_low": "low", "figure_best": "best", "figure_high": "high"}
+
+
+def _claim_figures_ordered() -> list[models.CheckConstraint]:
+    """low <= best <= high, each comparison applying only where both figures are given."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{a}__isnull": True})
+            | Q(**{f"{b}__isnull": True})
+            | Q(**{f"{a}__lte": models.F(b)}),
+            name=f"claim_{CLAIM_FIGURE_WORDS[a]}_le_{CLAIM_FIGURE_WORDS[b]}",
+        )
+        for a, b in (
+            ("figure_low", "figure_best"),
+            ("figure_best", "figure_high"),
+            ("figure_low", "figure_high"),
+        )
+    ]
+
+
+_NO_FIGURE = Q(figure_low__isnull=True, figure_best__isnull=True, figure_high__isnull=True)
+
+
+@track_changes
+class Claim(models.Model):
+    """An organisation's aggregate statement in a source: what it counted, where, over which
+    period, with which figure (or none, for a qualitative finding) and how it knows."""
+
+    public_id = models.CharField(max_length=12, unique=True, editable=False, default=new_claim_id)
+    source = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        help_text="The document in which the organisation makes the claim.",
+    )
+
+    period_start = models.DateField(
+        null=True, blank=True, help_text="First day of the period the claim covers."
+    )
+    period_start_precision = models.CharField(
+        "precision of the start",
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="E.g. month for “from late August 2024”: enter 1 August 2024.",
+    )
+    period_end = models.DateField(
+        null=True, blank=True, help_text="Last day of the period; empty when the source gives none."
+    )
+    period_end_precision = models.CharField(
+        "precision of the end",
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="E.g. month for “to February 2025”: enter 28 February 2025.",
+    )
+    region = models.ForeignKey(
+        "incidents.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="The area the claim covers, at any level. Empty: the whole country.",
+    )
+    incident_types = models.ManyToManyField(
+        "incidents.IncidentType",
+        through="ClaimIncidentType",
+        related_name="claims",
+        blank=True,
+        help_text="The kinds of incident the claim counts.",
+    )
+    victim_category = models.CharField(
+        max_length=20,
+        choices=VictimCategory.choices,
+        default=VictimCategory.UNKNOWN,
+        help_text="Whom the claim counts, as the incident records them.",
+    )
+    counted = models.CharField(
+        "what is counted",
+        max_length=10,
+        choices=Counted.choices,
+        help_text="What the figure counts: people killed, incidents, or cases as the source "
+        "defines them.",
+    )
+    qualifier = models.CharField(
+        max_length=10,
+        choices=Qualifier.choices,
+        blank=True,
+        help_text="How the source qualifies its figure. Empty for a finding without a figure.",
+    )
+    figure_low = models.PositiveIntegerField(
+        "low figure",
+        null=True,
+        blank=True,
+        help_text="Only when the source itself gives a range (“between 70 and 80”).",
+    )
+    figure_best = models.PositiveIntegerField(
+        "best figure",
+        null=True,
+        blank=True,
+        help_text="The figure the source states (“more than 150”: 150, with “at least”).",
+    )
+    figure_high = models.PositiveIntegerField(
+        "high figure",
+        null=True,
+        blank=True,
+        help_text="Only when the source itself gives a range.",
+    )
+    as_of = models.DateField(
+        "as of",
+        null=True,
+        blank=True,
+        help_text="The date the source gives its figure as of (often the date it was published).",
+    )
+    method = models.TextField(
+        blank=True,
+        help_text="How the organisation knows, in the source's words (e.g. interviews with "
+        "released prisoners, verified video).",
+    )
+    quotation = models.TextField(
+        blank=True, help_text="A short quotation of the claim, as the source words it."
+    )
+    quotation_language = models.CharField(
+        max_length=5, choices=QuotationLanguage.choices, blank=True
+    )
+    is_public = models.BooleanField(
+        default=False,
+        help_text="May be shown on the public site and in the API once published.",
+    )
+    internal_notes = models.TextField(
+        blank=True, help_text="Staff only; never shown publicly. Doubts, follow-ups."
+    )
+
+    publication_status = models.CharField(
+        max_length=12,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        editable=False,
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(blank=True, editable=False, help_text="Public.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims_created",
+        editable=False,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims_reviewed",
+        editable=False,
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="Who last changed the content; may not be the one who publishes it.",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    returned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_comment = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Staff only: what the reviewer asked to change when returning it to draft.",
+    )
+    # Raised by every save and transition; a form opened at an older number is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        permissions = [
+            ("review_claim", "Can review claims (return to draft)"),
+            ("publish_claim", "Can publish and withdraw claims"),
+        ]
+        indexes = [
+            # The claims of a source, newest figure first (the source's page in the admin).
+            models.Index(fields=["source", "as_of"], name="claim_source_idx"),
+            # The reviewers' queue: claims in review, oldest submission first.
+            models.Index(fields=["publication_status", "submitted_at"], name="claim_status_idx"),
+        ]
+        constraints = [
+            *_claim_figures_ordered(),
+            # A figure comes with the qualifier the source gives it; a qualitative finding has
+            # neither.
+            models.CheckConstraint(
+                condition=(_NO_FIGURE & Q(qualifier="")) | (~_NO_FIGURE & ~Q(qualifier="")),
+                name="claim_figure_has_qualifier",
+            ),
+            # "Exactly 79" is one number: the best figure, with no range around it.
+            models.CheckConstraint(
+                condition=~Q(qualifier=Qualifier.EXACTLY)
+                | Q(figure_best__isnull=False, figure_low__isnull=True, figure_high__isnull=True),
+                name="claim_exact_figure_has_no_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="claim_period_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(quotation="") | ~Q(quotation_language=""),
+                name="claim_quotation_has_language",
+            ),
+            models.CheckConstraint(
+                condition=Q(public_id__regex=rf"^CLM-[{ALPHABET}]{{8}}$"),
+                name="claim_public_id_format",
+            ),
+            models.CheckConstraint(
+                condition=~Q(publication_status=PublicationStatus.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="claim_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(publication_status=PublicationStatus.WITHDRAWN)
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="claim_withdrawn_has_reason",
+            ),
+            one_of("claim", "period_start_precision", DatePrecision),
+            one_of("claim", "period_end_precision", DatePrecision),
+            one_of("claim", "victim_category", VictimCategory),
+            one_of("claim", "counted", Counted),
+            one_of("claim", "qualifier", Qualifier, blank=True),
+            one_of("claim", "quotation_language", QuotationLanguage, blank=True),
+            one_of("claim", "publication_status", PublicationStatus),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.source.public_id})"
+
+    @property
+    def has_figure(self) -> bool:
+        return any(getattr(self, name) is not None for name in CLAIM_FIGURES)
+
+    def clean(self) -> None:
+        # The database constraints hold these rules; this says them in words, on the field,
+        # before a form reaches them.
+        errors: dict[str, str] = {}
+        figures = {name: getattr(self, name) for name in CLAIM_FIGURES}
+        for a, b in (
+            ("figure_low", "figure_best"),
+            ("figure_best", "figure_high"),
+            ("figure_low", "figure_high"),
+        ):
+            if figures[a] is not None and figures[b] is not None and figures[a] > figures[b]:
+                errors.setdefault(
+                    a,
+                    f"The {CLAIM_FIGURE_WORDS[a]} figure cannot exceed the "
+                    f"{CLAIM_FIGURE_WORDS[b]} figure.",
+                )
+        if self.has_figure and not self.qualifier:
+            errors["qualifier"] = (
+                "Say how the source qualifies its figure: exactly, at least, about or up to."
+            )
+        elif self.qualifier and not self.has_figure:
+            errors["qualifier"] = (
+                "A qualifier goes with a figure: enter the figure, or leave the qualifier empty "
+                "for a finding without one."
+            )
+        elif self.qualifier == Qualifier.EXACTLY:
+            if figures["figure_best"] is None:
+                errors["figure_best"] = "An exact figure is entered as the best figure."
+            for name in ("figure_low", "figure_high"):
+                if figures[name] is not None:
+                    errors.setdefault(
+                        name,
+                        "An exact figure has no range: leave the low and high figures empty, "
+                        "or choose another qualifier.",
+                    )
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = "The period cannot end before it starts."
+        if self.quotation.strip() and not self.quotation_language:
+            errors["quotation_language"] = "Say which language the quotation is in."
+        if errors:
+            raise ValidationError(errors)
+
+
+@track_changes
+class ClaimIncidentType(models.Model):
+    """One kind of incident that a claim counts."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="type_links")
+    incident_type = models.ForeignKey(
+        "incidents.IncidentType", on_delete=models.PROTECT, related_name="claim_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "incident_type"], name="claim_incident_type_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim.public_id}: {self.incident_type}"

@@ -21,7 +21,7 @@ from incidents.models import (
     VerificationStatus,
 )
 from incidents.services import incident_submit
-from sources.models import EvidenceFile, SourceDocument, Testimony, Witness
+from sources.models import Claim, EvidenceFile, SourceDocument, Testimony, Witness
 
 
 def raion_of(oblast_iso: str) -> Region:
@@ -119,3 +119,25 @@ def linked_testimony(incident: Incident, *, consent: bool, summary_is_public: bo
     )
     IncidentTestimony.objects.create(incident=incident, testimony=testimony)
     return testimony
+
+
+def make_claim(**fields: Any) -> Claim:
+    """A draft claim with a figure and everything submission needs, saved directly (the database
+    still checks it), in a new source unless one is given."""
+    if "source" not in fields:
+        fields["source"] = SourceDocument.objects.create(
+            kind="un-report", title="Report on the treatment of prisoners of war"
+        )
+    fields.setdefault("counted", "killed")
+    fields.setdefault("qualifier", "exactly")
+    fields.setdefault("figure_best", 79)
+    fields.setdefault("period_start", dt.date(2024, 8, 20))
+    fields.setdefault("period_start_precision", "month")
+    fields.setdefault("period_end", dt.date(2025, 2, 28))
+    fields.setdefault("period_end_precision", "month")
+    fields.setdefault("as_of", dt.date(2025, 3, 25))
+    fields.setdefault("method", "interviews with released prisoners of war")
+    fields.setdefault("quotation", "documented 79 executions of prisoners of war")
+    fields.setdefault("quotation_language", "en")
+    fields.setdefault("victim_category", "pow")
+    return Claim.objects.create(**fields)
