@@ -480,3 +480,21 @@ def testimony_update(
             text=incident_services.SUMMARY_REMOVED,
         )
     return testimony
+
+
+# Claims (reported figures) have a module of their own; callers reach them here like the rest.
+from sources.claim_services import (  # noqa: E402, F401
+    CLAIM_CONTENT_FIELDS,
+    CLAIM_FIELDS,
+    PUBLISH_CLAIM_PERMISSION,
+    REVIEW_CLAIM_PERMISSION,
+    ClaimRefused,
+    claim_create,
+    claim_editing_refusal,
+    claim_missing_for_submission,
+    claim_publish,
+    claim_return_to_draft,
+    claim_submit_for_review,
+    claim_update,
+    claim_withdraw,
+)

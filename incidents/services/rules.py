@@ -119,11 +119,11 @@ def is_reviewer(user: AbstractBaseUser) -> bool:
     return user.has_perm(REVIEW_PERMISSION)
 
 
-def is_own_work(*, actor: AbstractBaseUser, record: Incident | Correction) -> bool:
+def is_own_work(*, actor: AbstractBaseUser, record: models.Model) -> bool:
     """Four eyes: whether `actor` wrote the record, so that someone else has to publish it.
 
-    For an incident that is its creator and its last content editor; for a correction, whoever
-    proposed it and whoever last changed the proposal.
+    For an incident (and a claim, `sources.claim_services`) that is its creator and its last
+    content editor; for a correction, whoever proposed it and whoever last changed the proposal.
     """
     if isinstance(record, Correction):
         authors = {record.proposed_by_id, record.last_edited_by_id}

@@ -87,7 +87,8 @@ def test_it_accepts_each_way_a_source_states_a_figure(fields):
 
 def test_a_claim_gets_a_clm_id_that_the_registry_keeps():
     claim = make_claim()
-    assert claim.public_id.startswith("CLM-") and len(claim.public_id) == 12
+    assert claim.public_id.startswith("CLM-")
+    assert len(claim.public_id) == 12
     assert IssuedPublicId.objects.filter(value=claim.public_id).exists()
     with pytest.raises(IntegrityError), transaction.atomic():
         Claim.objects.filter(pk=claim.pk).update(public_id="CLM-0000AAAA")

@@ -1,0 +1,310 @@
+"""Every write to claims (organisations' reported figures) goes through these functions.
+
+Claims follow the incidents' review: an analyst writes a draft, submits it, a reviewer returns it
+with a comment or publishes it, and a published claim can be withdrawn with a public reason.
+The rules are the incidents' rules (`incidents.services`): editing follows the status (drafts
+by editors, claims in review by reviewers, published and withdrawn claims keep their content,
+their internal notes excepted), four eyes (`is_own_work`: never published by the person who
+created it or last changed its content), and no lost updates (a form opened at an older version
+is refused). Each function is keyword-only and atomic, locks the claim, and refuses with a
+sentence (`ClaimRefused`) or a `ValidationError` on the field that is wrong.
+
+Corrections of published claims are not built yet: until they are, a published claim changes
+only by being withdrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.errors import Refused
+from incidents.models import IncidentType, PublicationStatus
+from incidents.services import is_own_work
+from sources.models import Claim, ClaimIncidentType
+
+ADD_CLAIM_PERMISSION = "sources.add_claim"
+EDIT_CLAIM_PERMISSION = "sources.change_claim"
+REVIEW_CLAIM_PERMISSION = "sources.review_claim"
+PUBLISH_CLAIM_PERMISSION = "sources.publish_claim"
+
+# What the claim form writes. Content is what the public will see of a published claim; the
+# internal notes never reach the public, so staff change them in every status.
+CLAIM_CONTENT_FIELDS = (
+    "source",
+    "period_start",
+    "period_start_precision",
+    "period_end",
+    "period_end_precision",
+    "region",
+    "incident_types",
+    "victim_category",
+    "counted",
+    "qualifier",
+    "figure_low",
+    "figure_best",
+    "figure_high",
+    "as_of",
+    "method",
+    "quotation",
+    "quotation_language",
+    "is_public",
+)
+CLAIM_STAFF_FIELDS = ("internal_notes",)
+CLAIM_FIELDS = (*CLAIM_CONTENT_FIELDS, *CLAIM_STAFF_FIELDS)
+
+
+class ClaimRefused(Refused):
+    """A claim's workflow step or edit that is not allowed now; the message says why."""
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+
+def _require(actor: AbstractBaseUser, permission: str, doing: str) -> None:
+    if not actor.has_perm(permission):
+        raise ClaimRefused(f"You do not have permission to {doing}.")
+
+
+def _locked(claim: Claim) -> Claim:
+    # Re-read under a row lock: the caller's copy may be stale, and two reviewers must not both
+    # act on the same state.
+    return Claim.objects.select_for_update().get(pk=claim.pk)
+
+
+def _require_status(claim: Claim, *allowed: str, doing: str) -> None:
+    if claim.publication_status not in allowed:
+        names = " or ".join(PublicationStatus(status).label.lower() for status in allowed)
+        raise ClaimRefused(
+            f"Only a claim that is {names} can be {doing}; {claim.public_id} is "
+            f"{claim.get_publication_status_display().lower()}."
+        )
+
+
+def _save_version(claim: Claim, fields: Iterable[str]) -> Claim:
+    claim.version = F("version") + 1
+    claim.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+    claim.refresh_from_db()
+    return claim
+
+
+def claim_editing_refusal(
+    *, claim: Claim, actor: AbstractBaseUser, content: bool = True
+) -> str | None:
+    """Why `actor` may not change the claim's content (or, with content=False, its internal
+    notes) now; None when they may. The admin shows the same sentence."""
+    if not actor.has_perm(EDIT_CLAIM_PERMISSION):
+        return "You may view this claim but not change it."
+    status = claim.publication_status
+    if status == PublicationStatus.IN_REVIEW and not actor.has_perm(REVIEW_CLAIM_PERMISSION):
+        return (
+            "Only reviewers can change a claim in review; if it needs your changes, ask one to "
+            "return it to draft."
+        )
+    if not content or status in (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW):
+        return None
+    if status == PublicationStatus.PUBLISHED:
+        return (
+            f"{claim.public_id} is published, so its content stays as it was published; only "
+            "its internal notes can change. If it is wrong, a reviewer can withdraw it."
+        )
+    return f"{claim.public_id} is withdrawn: its record stays as it was."
+
+
+def claim_missing_for_submission(claim: Claim) -> list[str]:
+    """What a claim still lacks before it can go to review, as phrases for a message."""
+    missing = []
+    if claim.period_start is None:
+        missing.append("the start of the period it covers")
+    if claim.as_of is None:
+        missing.append("the date it is as of")
+    if not claim.method.strip():
+        missing.append("the method, in the source's words")
+    if not claim.quotation.strip():
+        missing.append("a quotation from the source")
+    return missing
+
+
+def _check_version(current: Claim, version: int | None) -> None:
+    if version is None:
+        raise ClaimRefused(
+            "This form does not say which version of the claim you opened: reload the page and "
+            "apply your changes again."
+        )
+    if version != current.version:
+        when = timezone.localtime(current.updated_at).strftime("%H:%M")
+        raise ClaimRefused(
+            f"{current.public_id} was changed at {when} after you opened it. Your changes were "
+            "not saved, so the other change is kept: reload the page and apply yours again."
+        )
+
+
+def _check_fields(data: Mapping[str, Any]) -> None:
+    unknown = sorted(set(data) - set(CLAIM_FIELDS))
+    if unknown:
+        # A programming error, not a user's: the caller passed a field no form offers.
+        raise ValueError(f"Not editable here: {', '.join(unknown)}.")
+
+
+def _same(record: Claim, name: str, value: Any) -> bool:
+    if name == "incident_types":
+        return set(_type_ids(value)) == set(_type_ids(record.incident_types.all()))
+    field = Claim._meta.get_field(name)
+    if field.is_relation:
+        current = getattr(record, field.attname)
+        return current == (value.pk if value is not None and hasattr(value, "pk") else value)
+    return getattr(record, name) == value
+
+
+def _type_ids(types: Iterable[IncidentType | int]) -> list[int]:
+    return [t.pk if isinstance(t, IncidentType) else int(t) for t in types]
+
+
+def _apply(claim: Claim, data: Mapping[str, Any]) -> None:
+    for name, value in data.items():
+        if name == "incident_types":
+            continue
+        field = Claim._meta.get_field(name)
+        if field.is_relation:
+            setattr(claim, field.attname, value.pk if hasattr(value, "pk") else value)
+        else:
+            setattr(claim, name, value)
+
+
+def _set_types(claim: Claim, types: Iterable[IncidentType | int]) -> None:
+    wanted = set(_type_ids(types))
+    have = set(claim.type_links.values_list("incident_type_id", flat=True))
+    # Row by row, so that each link and unlink is in the history.
+    for link in claim.type_links.filter(incident_type_id__in=have - wanted):
+        link.delete()
+    for type_id in sorted(wanted - have):
+        ClaimIncidentType.objects.create(claim=claim, incident_type_id=type_id)
+
+
+def _clean(claim: Claim) -> None:
+    # A text of spaces is no quotation: store it empty, so the language rule reads it so too.
+    for name in ("method", "quotation", "internal_notes"):
+        setattr(claim, name, getattr(claim, name).strip())
+    claim.full_clean()
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_create(*, actor: AbstractBaseUser, data: Mapping[str, Any]) -> Claim:
+    """A new draft claim, written by `actor`."""
+    _require(actor, ADD_CLAIM_PERMISSION, "add claims")
+    _check_fields(data)
+    claim = Claim(created_by=actor, last_edited_by=actor)
+    _apply(claim, data)
+    _clean(claim)
+    claim.save()
+    if data.get("incident_types"):
+        _set_types(claim, data["incident_types"])
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *, claim: Claim, actor: AbstractBaseUser, version: int | None, data: Mapping[str, Any]
+) -> Claim:
+    """Save changes to a claim, refusing a stale form. A change of content makes `actor` the
+    last editor, whom four eyes then keeps from publishing it."""
+    _require(actor, EDIT_CLAIM_PERMISSION, "edit claims")
+    current = _locked(claim)
+    _check_version(current, version)
+    _check_fields(data)
+    changed = {name: value for name, value in data.items() if not _same(current, name, value)}
+    content = [name for name in changed if name in CLAIM_CONTENT_FIELDS]
+    refusal = claim_editing_refusal(claim=current, actor=actor, content=bool(content))
+    if refusal:
+        raise ClaimRefused(refusal)
+    _apply(current, changed)
+    _clean(current)
+    fields = [name for name in changed if name != "incident_types"]
+    if "incident_types" in changed:
+        _set_types(current, changed["incident_types"])
+    if content:
+        current.last_edited_by = actor
+        fields.append("last_edited_by")
+    # The stripped texts are saved as cleaned, whether or not the form changed them.
+    return _save_version(current, [*fields, "method", "quotation", "internal_notes"])
+
+
+# --- The review workflow ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_submit_for_review(*, claim: Claim, actor: AbstractBaseUser) -> Claim:
+    """Send a draft claim to review."""
+    claim = _locked(claim)
+    _require(actor, EDIT_CLAIM_PERMISSION, "submit claims for review")
+    _require_status(claim, PublicationStatus.DRAFT, doing="submitted for review")
+    missing = claim_missing_for_submission(claim)
+    if missing:
+        raise ClaimRefused(
+            f"{claim.public_id} cannot go to review yet: it needs {', '.join(missing)}."
+        )
+    claim.publication_status = PublicationStatus.IN_REVIEW
+    claim.submitted_at = timezone.now()
+    claim.last_edited_by = actor
+    return _save_version(claim, ["publication_status", "submitted_at", "last_edited_by"])
+
+
+@transaction.atomic
+def claim_return_to_draft(*, claim: Claim, actor: AbstractBaseUser, comment: str) -> Claim:
+    """Send a claim in review back to its author, saying what to change."""
+    claim = _locked(claim)
+    _require(actor, REVIEW_CLAIM_PERMISSION, "return claims to draft")
+    _require_status(claim, PublicationStatus.IN_REVIEW, doing="returned to draft")
+    if not comment.strip():
+        raise ValidationError(
+            {"comment": "Say what needs to change: a comment is required to return it."}
+        )
+    claim.publication_status = PublicationStatus.DRAFT
+    claim.review_comment = comment.strip()
+    claim.returned_at = timezone.now()
+    claim.reviewed_by = actor
+    return _save_version(
+        claim, ["publication_status", "review_comment", "returned_at", "reviewed_by"]
+    )
+
+
+@transaction.atomic
+def claim_publish(*, claim: Claim, actor: AbstractBaseUser) -> Claim:
+    """Publish a claim in review. Four eyes: never by its creator or its last editor."""
+    claim = _locked(claim)
+    _require(actor, PUBLISH_CLAIM_PERMISSION, "publish claims")
+    _require_status(claim, PublicationStatus.IN_REVIEW, doing="published")
+    if is_own_work(actor=actor, record=claim):
+        raise ClaimRefused(
+            "Four eyes: you created or last edited this claim, so another reviewer must publish it."
+        )
+    claim.publication_status = PublicationStatus.PUBLISHED
+    claim.published_at = timezone.now()
+    claim.reviewed_by = actor
+    return _save_version(claim, ["publication_status", "published_at", "reviewed_by"])
+
+
+@transaction.atomic
+def claim_withdraw(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Claim:
+    """Take a published claim down with a public reason; the record and its id stay.
+
+    One reviewer may do it alone, as for incidents: it takes words off the public record.
+    """
+    claim = _locked(claim)
+    _require(actor, PUBLISH_CLAIM_PERMISSION, "withdraw claims")
+    _require_status(claim, PublicationStatus.PUBLISHED, doing="withdrawn")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the public reason for withdrawing it."})
+    claim.publication_status = PublicationStatus.WITHDRAWN
+    claim.withdrawn_at = timezone.now()
+    claim.withdrawal_reason = reason.strip()
+    return _save_version(claim, ["publication_status", "withdrawn_at", "withdrawal_reason"])
