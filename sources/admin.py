@@ -25,6 +25,7 @@ from core.admin_history import HistoryAdminMixin
 from core.admin_readonly import ReadOnlyMixin
 from core.admin_services import ServiceAdminMixin
 from sources import services
+from sources.claim_admin import SourceClaimsMixin
 from sources.models import EvidenceFile, SourceDocument, Testimony, Witness
 
 IDENTITY_PERMISSION = "sources.view_witness_identity"
@@ -164,7 +165,7 @@ class SavedByUserMixin(ServiceAdminMixin):
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(
-    HistoryAdminMixin, EvidenceFilesMixin, SavedByUserMixin, admin.ModelAdmin
+    HistoryAdminMixin, SourceClaimsMixin, EvidenceFilesMixin, SavedByUserMixin, admin.ModelAdmin
 ):
     list_display = (
         "public_id",

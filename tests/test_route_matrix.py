@@ -34,6 +34,7 @@ from incidents.services import correction_start
 from sources.models import CustodyEvent, SourceDocument
 from tests.factories import (
     linked_testimony,
+    make_claim,
     make_evidence_file,
     make_published_incident,
     make_ready_draft,
@@ -154,6 +155,11 @@ ROUTES: dict[str, Access] = {
         "sources.view_evidencefile"
     ),
     **model_admin("sources", "custodyevent"),
+    **model_admin("sources", "claim"),
+    # Requested here with the "return" step; each step names its own permission.
+    "admin/sources/claim/<path:object_id>/transition/<str:name>/": permission(
+        "sources.review_claim"
+    ),
 }
 
 HOW_TO_CLASSIFY = (
@@ -208,6 +214,7 @@ def records(alice, bob, olga, ada, sofia):
     AccessAttempt.objects.create(get_data="", post_data="", failures_since_start=1, **attempt)
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt)
+    make_claim(source=source, created_by=alice, last_edited_by=alice)
     return {"incident": published, "source": source, "partner_key": key}
 
 
@@ -247,9 +254,10 @@ def _addresses(route: str, records: dict) -> dict[str, str]:
     if path.startswith("/admin/"):
         app_label, model = path.split("/")[2:4]
         existing = _first_pk(app_label, model)
+        step = "return" if model == "claim" else "assess"
         return {
-            "existing": _filled(path, existing, name="assess"),
-            "missing": _filled(path, MISSING_ID, name="assess"),
+            "existing": _filled(path, existing, name=step),
+            "missing": _filled(path, MISSING_ID, name=step),
         }
     if "/sources/" in path:
         return {
