@@ -340,6 +340,8 @@ def source_deletion_refusal(*, source: SourceDocument, actor: AbstractBaseUser) 
         return f"{source.public_id} is cited by an incident; remove it from the incident first."
     if source.files.exists():
         return f"{source.public_id} holds evidence files, which are never deleted."
+    if source.claims.exists():
+        return f"{source.public_id} holds claims, which keep their history and public ids."
     if source.is_public:
         return f"{source.public_id} is public (listed in the API), and nothing public is deleted."
     return None

@@ -267,3 +267,12 @@ def test_a_claim_appears_on_no_public_page_or_api_response(client, alice, bob, s
         body = response.content.decode()
         assert marker not in body, url
         assert claim.public_id not in body, url
+
+
+def test_a_source_that_holds_a_claim_is_not_deleted(alice, source):
+    make_claim(source=source, created_by=alice, last_edited_by=alice)
+    browser = Browser(alice)
+    assert browser.get(admin_url(source, "delete")).status_code == 403
+    with pytest.raises(services.Refused, match="holds claims"):
+        services.source_delete(source=source, actor=alice)
+    assert SourceDocument.objects.filter(pk=source.pk).exists()
