@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -42,7 +45,40 @@ class Reliability(models.TextChoices):
     F = "F", "F: reliability cannot be judged"
 
 
-@track_changes
+# Letters (any alphabet: ГУР is HUR) and digits, with single hyphens between them.
+SHORT_NAME = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+SHORT_NAME_LENGTH = (2, 20)
+
+
+def checked_short_names(names: Iterable[str]) -> list[str]:
+    """`names` with the spaces around each trimmed and empty ones left out, as stored; a
+    ValidationError listing every name that is not a short name or is given twice (in any case)."""
+    kept: list[str] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    low, high = SHORT_NAME_LENGTH
+    for name in (name.strip() for name in names):
+        if not name:
+            continue
+        if not low <= len(name) <= high:
+            size = "short" if len(name) < low else "long"
+            problems.append(f"“{name}” is too {size}: a short name has {low} to {high} characters.")
+        elif not SHORT_NAME.fullmatch(name):
+            problems.append(
+                f"“{name}” is not a short name: use letters and digits, with hyphens between them "
+                "(no spaces or other signs)."
+            )
+        elif name.casefold() in seen:
+            problems.append(f"“{name}” is listed twice.")
+        else:
+            kept.append(name)
+        seen.add(name.casefold())
+    if problems:
+        raise ValidationError(problems)
+    return kept
+
+
+@track_changes(exclude=("url_normalised",))
 class SourceDocument(models.Model):
     """A document, statement, report or piece of media that speaks to one or more incidents."""
 
@@ -52,7 +88,22 @@ class SourceDocument(models.Model):
     publisher = models.CharField(
         max_length=200, blank=True, help_text="Who issued it, e.g. 'UN HRMMU' or a channel's name."
     )
+    short_names = ArrayField(
+        models.CharField(max_length=SHORT_NAME_LENGTH[1]),
+        verbose_name="short names",
+        default=list,
+        db_default=[],
+        blank=True,
+        help_text="Acronyms and short names of the publisher that people search for, separated "
+        "by commas, e.g. HRMMU, OHCHR.",
+    )
     url = models.URLField("URL", max_length=2000, blank=True)
+    # Derived from `url` by the services (sources/source_urls.py); unique, so the database refuses
+    # a second source at the same address. Empty when there is no URL, and for sources
+    # that were duplicates before the rule (migration 0009).
+    url_normalised = models.CharField(
+        "normalised URL", max_length=2000, blank=True, default="", db_default="", editable=False
+    )
     archive_url = models.URLField(
         "archive URL",
         max_length=2000,
@@ -93,6 +144,12 @@ class SourceDocument(models.Model):
         constraints = [
             one_of("source", "kind", SourceKind),
             one_of("source", "reliability", Reliability),
+            # Also the index that finds the source already at an address.
+            models.UniqueConstraint(
+                fields=["url_normalised"],
+                condition=~Q(url_normalised=""),
+                name="source_url_normalised_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -45,8 +45,10 @@ from sources.models import (
     SourceDocument,
     Testimony,
     Witness,
+    checked_short_names,
     evidence_name,
 )
+from sources.source_urls import with_normalised_url
 
 M = TypeVar("M", bound=models.Model)
 
@@ -300,11 +302,46 @@ def _cited_refusal(what: str, incident_ids: list[int]) -> Refused:
     )
 
 
+def _source_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` with its short names trimmed, or the reasons they are refused, on their field."""
+    data = dict(data)
+    if "short_names" in data:
+        try:
+            data["short_names"] = checked_short_names(data["short_names"] or [])
+        except ValidationError as error:
+            raise ValidationError({"short_names": error.error_list}) from None
+    return data
+
+
+def _check_url(source: SourceDocument) -> None:
+    """Store the normalised URL of a valid `url`; refuse one another source already has."""
+    refusal = with_normalised_url(source)
+    if refusal is not None:
+        raise refusal
+
+
+def _save_source(source: SourceDocument, **kwargs: Any) -> None:
+    # Two sources saved at the same address at the same moment: the second meets the unique
+    # constraint, and is refused in the same words as if it had come a moment later.
+    try:
+        with transaction.atomic():
+            source.save(**kwargs)
+    except IntegrityError:
+        _check_url(source)
+        raise
+
+
 @transaction.atomic
 def source_create(*, actor: AbstractBaseUser, data: Mapping[str, Any]) -> SourceDocument:
-    """A new source document. Nothing cites it yet, so nothing public changes."""
+    """A new source document. Nothing cites it yet, so nothing public changes. Its URL must not
+    be one another source already has, once normalised (`sources.source_urls`)."""
     _require(actor, "sources.add_sourcedocument", "add sources")
-    return _created(SourceDocument(created_by=actor), data)
+    source = SourceDocument(created_by=actor)
+    _apply(source, _source_data(data))
+    source.full_clean(exclude=["url_normalised"])
+    _check_url(source)
+    _save_source(source)
+    return source
 
 
 @transaction.atomic
@@ -312,17 +349,21 @@ def source_update(
     *, source: SourceDocument, actor: AbstractBaseUser, data: Mapping[str, Any]
 ) -> SourceDocument:
     """Change a source. Hiding one that published incidents cite is a safety removal; any other
-    change to what they show of it is refused (it takes a correction)."""
+    change to what they show of it is refused (it takes a correction). A changed URL is checked
+    like a new source's."""
     _require(actor, "sources.change_sourcedocument", "change sources")
     source = SourceDocument.objects.select_for_update().get(pk=source.pk)
     before = incident_services.source_view(source)
-    changed = _apply(source, data)
-    source.full_clean()
+    changed = _apply(source, _source_data(data))
+    source.full_clean(exclude=["url_normalised"])
+    if "url" in changed:
+        _check_url(source)
+        changed.append("url_normalised")
     after = incident_services.source_view(source)
     citing = incident_services.published_citing([source.pk]) if before != after else []
     if citing and after is not None:
         raise _cited_refusal(source.public_id, citing)
-    source.save(update_fields=[*changed, "updated_at"])
+    _save_source(source, update_fields=[*changed, "updated_at"])
     if citing:
         incident_services.record_public_change(
             incident_ids=citing,

@@ -238,6 +238,7 @@ REAL_DOCUMENTS: list[dict[str, Any]] = [
         "kind": SourceKind.UN_REPORT,
         "title": "Statement on reported executions of Ukrainian prisoners of war, February 2025",
         "publisher": "UN Human Rights Monitoring Mission in Ukraine (OHCHR)",
+        "short_names": ["HRMMU", "OHCHR"],
         "url": "https://www.ohchr.org/en/countries/ukraine",
         # Issued on Monday 3 February 2025 (dated so by Politico Europe, the Kyiv Independent and
         # others reporting it that day).
@@ -256,6 +257,7 @@ REAL_DOCUMENTS: list[dict[str, Any]] = [
         "title": "Report of the Independent International Commission of Inquiry on Ukraine, "
         "March 2025",
         "publisher": "UN Independent International Commission of Inquiry on Ukraine",
+        "short_names": ["COI", "IICIHR"],
         "url": "https://www.ohchr.org/en/hr-bodies/hrc/iicihr-ukraine/index",
         "published_on": dt.date(2025, 3, 19),
         "language": "en",
@@ -271,6 +273,7 @@ REAL_DOCUMENTS: list[dict[str, Any]] = [
         "kind": SourceKind.OFFICIAL_STATEMENT,
         "title": "Statement on executions of Ukrainian prisoners of war, 24 May 2025",
         "publisher": "Defence Intelligence of Ukraine (HUR)",
+        "short_names": ["HUR", "DIU", "ГУР"],
         "url": "https://gur.gov.ua/en",
         "published_on": dt.date(2025, 5, 24),
         "language": "",

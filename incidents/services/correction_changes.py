@@ -48,6 +48,7 @@ from incidents.services.rules import (
     set_value,
 )
 from sources.models import SourceDocument, Testimony
+from sources.source_urls import with_normalised_url
 
 
 class _Errors(dict):
@@ -130,9 +131,12 @@ def _source_part(
         for name, value in changed.items():
             set_value(after, name, value)
         try:
-            after.full_clean(validate_unique=False)
+            after.full_clean(validate_unique=False, exclude=["url_normalised"])
         except ValidationError as error:
             errors.add_all(error, prefix=f"sources.{source_id}.")
+        else:
+            if "url" in changed and (taken := with_normalised_url(after)) is not None:
+                errors.add_all(taken, prefix=f"sources.{source_id}.")
         part[str(source_id)] = {
             name: pair(current_value(source, name), value) for name, value in changed.items()
         }
@@ -307,7 +311,13 @@ def apply_changes(incident: Incident, correction: Correction, changes: dict[str,
         before = source_view(source)
         for name, value in values.items():
             set_value(source, name, value)
-        source.save(update_fields=[*values, "updated_at"])
+        derived = []
+        if "url" in values:
+            # Another source may have taken the address since the proposal was checked.
+            if (taken := with_normalised_url(source)) is not None:
+                raise taken
+            derived.append("url_normalised")
+        source.save(update_fields=[*values, *derived, "updated_at"])
         after = source_view(source)
         if before != after:
             text = SOURCE_REMOVED if after is None else SOURCE_CORRECTED

@@ -56,7 +56,8 @@ def _source(alice, title: str = "Video of the shooting") -> SourceDocument:
         data={
             "kind": "video",
             "title": title,
-            "url": "https://example.org/video",
+            # One address per source: a second source at the same one is refused.
+            "url": f"https://example.org/{title.lower().replace(' ', '-')}",
             "is_public": True,
         },
     )
@@ -289,6 +290,33 @@ def test_field_errors_are_keyed_where_a_form_shows_them(alice, bob):
 
     assert set(refused.value.message_dict) == {"title", f"sources.{source.pk}.url"}
     assert Correction.objects.get(pk=correction.pk).changes == {}
+
+
+def test_a_correction_cannot_move_a_source_to_another_sources_address(alice, bob, carol):
+    source = _source(alice)
+    other = _source(alice, title="UN report")
+    incident = _published(alice, bob, source)
+    correction = correction_start(incident=incident, actor=alice)
+
+    with pytest.raises(ValidationError) as refused:
+        _save(correction, alice, Proposal(sources={source.pk: {"url": other.url + "/"}}))
+
+    assert refused.value.message_dict == {
+        f"sources.{source.pk}.url": [
+            f"This address is already recorded as {other.public_id} “UN report”: cite that "
+            "source rather than adding it again."
+        ]
+    }
+    # A new address is a correction like any other, and is then checked like any other.
+    moved = "https://example.org/the-original-upload"
+    correction = _save(correction, alice, Proposal(sources={source.pk: {"url": moved}}))
+    correction_approve(
+        correction=correction_submit(correction=correction, actor=alice), actor=carol
+    )
+    source.refresh_from_db()
+    assert source.url_normalised == moved
+    with pytest.raises(ValidationError):
+        source_create(actor=alice, data={"kind": "video", "title": "Copy", "url": moved + "/"})
 
 
 def test_removing_the_last_evidence_is_refused(alice, bob, carol):

@@ -219,3 +219,14 @@ def test_the_real_documents_are_public_and_linked_to_no_incident() -> None:
         assert "example.org" not in source.url
     assert SourceDocument.objects.filter(description__contains="79 executions").exists()
     assert SourceDocument.objects.filter(description__contains="more than 150").exists()
+
+
+def test_every_demo_source_has_an_address_of_its_own_and_the_real_ones_are_findable() -> None:
+    # A source whose address another one already had would have been refused, or left without a
+    # normalised URL; every demo source went through the service and kept one.
+    with_url = SourceDocument.objects.exclude(url="")
+    assert with_url.count() == SourceDocument.objects.count()
+    assert not with_url.filter(url_normalised="").exists()
+    names = dict(SourceDocument.objects.values_list("title", "short_names"))
+    assert names[REAL_DOCUMENTS[0]["title"]] == ["HRMMU", "OHCHR"]
+    assert names[REAL_DOCUMENTS[1]["title"]] == ["COI", "IICIHR"]

@@ -53,7 +53,14 @@ def test_reset_leaves_a_users_own_copy_of_a_report_the_demo_also_lists() -> None
     with pghistory.context(user=analyst.pk, url="/admin/sources/sourcedocument/add/"):
         own_copy = source_services.source_create(
             actor=analyst,
-            data={"is_public": True, **document, "description": "The team's own copy."},
+            data={
+                "is_public": True,
+                **document,
+                "description": "The team's own copy.",
+                # At the demo's address it would be refused as a duplicate; the team links the
+                # statement itself.
+                "url": "https://www.ohchr.org/en/press-releases/2025/02/ukraine-statement",
+            },
         )
 
     seed("--reset", "--no-input")
