@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import BaseModelAdmin
+from django.contrib.admin.widgets import AdminTextInputWidget
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -163,6 +166,48 @@ class SavedByUserMixin(ServiceAdminMixin):
         return self.create_service(actor=request.user, data=data)
 
 
+class ShortNamesField(forms.CharField):
+    """A list of short names typed on one line, separated by commas. What each may be is the
+    service's rule (`sources.models.checked_short_names`); its refusal shows on this field."""
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        value = super().to_python(value)
+        return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _linked_duplicate(error: ValidationError) -> ValidationError:
+    """The service's refusal of a URL another source has, with a link to that source."""
+    if not hasattr(error, "error_dict") or "url" not in error.error_dict:
+        return error
+    url_errors = []
+    for item in error.error_dict["url"]:
+        existing = None
+        if item.code == "duplicate_url":
+            existing = SourceDocument.objects.filter(public_id=item.params["public_id"]).first()
+        if existing is None:
+            url_errors.append(item)
+            continue
+        link = reverse("admin:sources_sourcedocument_change", args=[existing.pk])
+        url_errors.append(
+            ValidationError(
+                format_html(
+                    'This address is already recorded as <a href="{}">{} “{}”</a>: cite that '
+                    "source rather than adding it again.",
+                    link,
+                    existing.public_id,
+                    existing.title,
+                ),
+                code="duplicate_url",
+            )
+        )
+    return ValidationError({**error.error_dict, "url": url_errors})
+
+
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(
     HistoryAdminMixin, SourceClaimsMixin, EvidenceFilesMixin, SavedByUserMixin, admin.ModelAdmin
@@ -172,18 +217,20 @@ class SourceDocumentAdmin(
         "title",
         "kind",
         "publisher",
+        "short_names_display",
         "published_on",
         "reliability",
         "is_public",
     )
     list_display_links = ("public_id", "title")
     list_filter = ("kind", "reliability", "is_public", "language")
-    search_fields = ("public_id", "title", "publisher", "url")
+    # An array's text form is "{HRMMU,OHCHR}", so `short_names` matches any of them, in any case.
+    search_fields = ("public_id", "title", "publisher", "short_names", "url")
     ordering = ("-published_on", "-id")
     date_hierarchy = "published_on"
     readonly_fields = ("public_id", "created_by", "created_at", "updated_at", "evidence_upload")
     fieldsets = (
-        (None, {"fields": ("title", "kind", "publisher", "description")}),
+        (None, {"fields": ("title", "kind", "publisher", "short_names", "description")}),
         ("Where to find it", {"fields": ("url", "archive_url", ("published_on", "accessed_at"))}),
         ("Assessment", {"fields": ("language", "reliability", "origin_note", "is_public")}),
         ("Record", {"fields": ("public_id", "created_by", ("created_at", "updated_at"))}),
@@ -195,6 +242,26 @@ class SourceDocumentAdmin(
     create_service = staticmethod(services.source_create)
     update_service = staticmethod(services.source_update)
     record_argument = "source"
+
+    @admin.display(description="short names")
+    def short_names_display(self, obj: SourceDocument) -> str:
+        return ", ".join(obj.short_names)
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "short_names":
+            return ShortNamesField(
+                label="Short names",
+                required=False,
+                help_text=db_field.help_text,
+                widget=AdminTextInputWidget,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def write(self, request: HttpRequest, form, change: bool) -> models.Model:
+        try:
+            return super().write(request, form, change)
+        except ValidationError as error:
+            raise _linked_duplicate(error) from None
 
     def has_delete_permission(self, request: HttpRequest, obj: SourceDocument | None = None):
         if not super().has_delete_permission(request, obj):
