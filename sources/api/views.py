@@ -16,7 +16,7 @@ from core.renderers import ORJSONRenderer
 from sources.api import openapi
 from sources.api.serializers import SourceSerializer
 from sources.models import SourceDocument
-from sources.selectors import public_sources, published_incidents_citing
+from sources.selectors import public_sources, published_incidents_citing, sources_matching
 
 # The citing incidents come from a query of their own.
 FIELDS = declared_fields(SourceSerializer, besides=["incidents"])
@@ -45,10 +45,14 @@ class SourceList(generics.ListAPIView):
     pagination_class = SourcePagination
 
     def get_queryset(self):
-        return _rows(public_sources())
+        sources = public_sources()
+        text = self.request.query_params.get("q", "").strip()
+        if text:
+            sources = sources_matching(sources, text)
+        return _rows(sources)
 
     def list(self, request: Request, *args, **kwargs):
-        check_params(request, {"cursor", "page_size"})
+        check_params(request, {"cursor", "page_size", "q"})
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(_with_citing_incidents(page))
 
