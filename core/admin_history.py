@@ -336,8 +336,10 @@ def _link_action(row: _Row, obj: models.Model, labels: _Labels) -> str:
 
 
 def _display(field: models.Field, value: Any, labels: _Labels) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return EMPTY
+    if isinstance(value, list):  # an array, such as a source's short names
+        return ", ".join(str(item) for item in value)
     if field.many_to_one:
         record = labels.record(field.related_model, value)
         return str(record) if record is not None else f"#{value}"

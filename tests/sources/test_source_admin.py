@@ -130,3 +130,16 @@ def test_the_admin_search_finds_a_source_by_a_short_name(alice, term):
     assert "Monthly update" in table
     assert "Video" not in table
     assert '<td class="field-short_names_display">OHCHR, HRMMU</td>' in table
+
+
+def test_the_history_page_shows_a_change_of_short_names(alice):
+    source = source_create(
+        actor=alice, data={"kind": "un-report", "title": "Report", "short_names": ["COI"]}
+    )
+    browser = Browser(alice)
+    form = browser.get(admin_url(source)).form(id="sourcedocument_form")
+    browser.submit(form, {"short_names": "COI, IICIHR"}, button="Save")
+
+    page = browser.get(admin_url(source, "history"))
+
+    assert "Short names: COI -> COI, IICIHR" in page.text
