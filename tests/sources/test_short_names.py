@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from incidents.models import CorrectionNote
 from sources.models import SourceDocument
 from sources.services import source_create, source_update
+from tests.factories import make_published_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,18 @@ def test_a_change_of_short_names_is_in_the_history(alice):
         ("insert", ["COI"]),
         ("update", ["COI", "IICIHR"]),
     ]
+
+
+def test_short_names_of_a_cited_public_source_change_without_a_correction(alice, client):
+    # They are a finding aid, not part of any public document: partners' copies do not move.
+    incident = make_published_incident()
+    source = incident.source_links.get().source
+    document = client.get(f"/api/v1/incidents/{incident.public_id}/").json()
+
+    source_update(source=source, actor=alice, data={"short_names": ["HRMMU"]})
+
+    # Its `updated_at` included, which `?updated_since=` follows.
+    assert client.get(f"/api/v1/incidents/{incident.public_id}/").json() == document
+    assert not CorrectionNote.objects.filter(incident=incident).exists()
+    found = client.get("/api/v1/sources/", {"q": "hrmmu"}).json()["results"]
+    assert [row["public_id"] for row in found] == [source.public_id]
