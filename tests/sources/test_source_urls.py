@@ -4,11 +4,14 @@ holds is refused, naming the source that is there. Alice is an analyst."""
 from __future__ import annotations
 
 import importlib
+import threading
+import time
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from sources.models import SourceDocument
 from sources.services import source_create, source_update
@@ -134,3 +137,34 @@ def test_the_migration_keeps_the_oldest_of_existing_duplicates_and_names_the_oth
     source_update(source=copy, actor=alice, data={"description": "To be merged."})
     with pytest.raises(ValidationError):
         source_update(source=copy, actor=alice, data={"url": REPORT + "#top"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sources_saved_at_the_same_address_at_once_are_refused_in_the_same_words(alice):
+    first_saved = threading.Event()
+    first: dict[str, SourceDocument] = {}
+
+    def first_analyst() -> None:
+        try:
+            with transaction.atomic():
+                first["source"] = add(User.objects.get(pk=alice.pk), REPORT, title="First")
+                first_saved.set()
+                # Not committed yet: the second save does not see it, and waits on the index.
+                time.sleep(1)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_analyst)
+    thread.start()
+    assert first_saved.wait(10)
+    try:
+        with pytest.raises(ValidationError) as refused:
+            add(alice, REPORT + "/", title="Second")
+    finally:
+        thread.join()
+
+    assert refused.value.message_dict["url"] == [
+        f"This address is already recorded as {first['source'].public_id} “First”: cite that "
+        "source rather than adding it again."
+    ]
+    assert list(SourceDocument.objects.values_list("title", flat=True)) == ["First"]
