@@ -208,6 +208,22 @@ def _linked_duplicate(error: ValidationError) -> ValidationError:
     return ValidationError({**error.error_dict, "url": url_errors})
 
 
+class UncheckedAddressFilter(admin.SimpleListFilter):
+    """Sources whose URL was never checked against the others': those at an address an older
+    source already had when the rule came (migration sources.0009 lists them), to be merged."""
+
+    title = "address"
+    parameter_name = "address"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("unchecked", "Not checked for duplicates")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "unchecked":
+            return queryset.exclude(url="").filter(url_normalised="")
+        return queryset
+
+
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(
     HistoryAdminMixin, SourceClaimsMixin, EvidenceFilesMixin, SavedByUserMixin, admin.ModelAdmin
@@ -223,7 +239,7 @@ class SourceDocumentAdmin(
         "is_public",
     )
     list_display_links = ("public_id", "title")
-    list_filter = ("kind", "reliability", "is_public", "language")
+    list_filter = ("kind", "reliability", "is_public", "language", UncheckedAddressFilter)
     # An array's text form is "{HRMMU,OHCHR}", so `short_names` matches any of them, in any case.
     search_fields = ("public_id", "title", "publisher", "short_names", "url")
     ordering = ("-published_on", "-id")

@@ -28,7 +28,8 @@ def fill_normalised_urls(apps, schema_editor) -> list[tuple[str, str]]:
     if duplicates:
         print(  # noqa: T201 (the operator running migrate is who must read this)
             "\n  Sources at the same address as an older source, left without a normalised URL "
-            "until merged or edited: "
+            "until merged or edited (the admin's source list filters them: 'Not checked for "
+            "duplicates'): "
             + ", ".join(f"{public_id} (same as {older})" for public_id, older in duplicates)
         )
     return duplicates

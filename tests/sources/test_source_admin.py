@@ -143,3 +143,21 @@ def test_the_history_page_shows_a_change_of_short_names(alice):
     page = browser.get(admin_url(source, "history"))
 
     assert "Short names: COI -> COI, IICIHR" in page.text
+
+
+def test_sources_at_an_address_never_checked_can_be_listed_for_merging(alice):
+    checked = source_create(
+        actor=alice, data={"kind": "video", "title": "Checked", "url": "https://x.org/v"}
+    )
+    # As the migration leaves a source that duplicated an older one before the rule.
+    SourceDocument.objects.create(kind="video", title="Older copy", url="https://www.x.org/v/")
+    SourceDocument.objects.create(kind="video", title="No address")
+    browser = Browser(alice)
+
+    page = browser.get(f"{LIST}?address=unchecked")
+
+    table = re.search(r'<table id="result_list">.*?</table>', page.html, re.S).group()
+    assert "Older copy" in table
+    assert checked.title not in table
+    assert "No address" not in table
+    assert "Not checked for duplicates" in page.text
