@@ -139,7 +139,9 @@ def test_the_migration_keeps_the_oldest_of_existing_duplicates_and_names_the_oth
         source_update(source=copy, actor=alice, data={"url": REPORT + "#top"})
 
 
-@pytest.mark.django_db(transaction=True)
+# It commits, so it ends by emptying every table; serialized_rollback puts back what the
+# migrations wrote (roles, regions, types).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sources_saved_at_the_same_address_at_once_are_refused_in_the_same_words(alice):
     first_saved = threading.Event()
     first: dict[str, SourceDocument] = {}
