@@ -121,7 +121,7 @@ def test_the_migration_keeps_the_oldest_of_existing_duplicates_and_names_the_oth
     oldest = SourceDocument.objects.create(kind="un-report", title="First", url=REPORT)
     copy = SourceDocument.objects.create(kind="un-report", title="Copy", url=REPORT + "/")
     other = SourceDocument.objects.create(kind="video", title="Other", url="https://example.org/v")
-    migration = importlib.import_module("sources.migrations.0009_short_names_and_unique_urls")
+    migration = importlib.import_module("sources.migrations.0011_short_names_and_unique_urls")
 
     duplicates = migration.fill_normalised_urls(apps, None)
 
