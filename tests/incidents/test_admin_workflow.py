@@ -140,6 +140,7 @@ def test_a_draft_without_a_summary_lists_what_is_missing_and_cannot_be_submitted
     response = client.post(step_url(incident, "submit"), follow=True)
 
     assert "Before it can be submitted for review it still needs:" in page
+    assert "<strong>Verification:</strong> Unassessed" in page
     assert "<li>a summary</li>" in page
     assert "<li>at least one linked source or testimony</li>" in page
     assert messages_on(response) == [
