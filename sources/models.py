@@ -752,3 +752,47 @@ class ClaimIncidentType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim.public_id}: {self.incident_type}"
+
+
+class ClaimRelation(models.TextChoices):
+    COUNTED = "counted", _("Counted in the claim")
+    CONSISTENT = "consistent", _("Consistent with the claim")
+    CONTRADICTS = "contradicts", _("Contradicts the claim")
+
+
+@track_changes
+class ClaimIncident(models.Model):
+    """An incident of the register that an analyst links to a claim, and how the two relate."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="incident_links")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, related_name="claim_links"
+    )
+    relation = models.CharField(
+        max_length=12,
+        choices=ClaimRelation.choices,
+        default=ClaimRelation.COUNTED,
+        help_text="Counted: the claim's figure includes this incident. Consistent: it fits the "
+        "claim without being shown to be counted. Contradicts: it disagrees with the claim.",
+    )
+    note = models.TextField(blank=True, help_text="Staff only: why the two are linked so.")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["claim", "incident"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "incident"], name="claim_incident_once"),
+            one_of("claim_incident", "relation", ClaimRelation),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim.public_id} – {self.incident.public_id}"

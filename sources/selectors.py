@@ -1,15 +1,16 @@
-"""Reads of sources that the public site and the API share, built on the publication gate."""
+"""Reads of sources: those the public site and the API share, built on the publication gate,
+and the staff's reads of claims (the incidents in a claim's scope)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 
-from incidents.models import Incident, IncidentSource
-from sources.models import SourceDocument
+from incidents.models import Incident, IncidentSource, Region
+from sources.models import Claim, ClaimIncidentType, SourceDocument
 
 
 def public_sources() -> QuerySet[SourceDocument]:
@@ -65,3 +66,41 @@ def sources_matching(sources: QuerySet[SourceDocument], text: str) -> QuerySet[S
         english_words=SearchVector(words, config="english"),
         plain_words=SearchVector(_unaccent(words), config="simple"),
     ).filter(Q(english_words=english) | Q(plain_words=plain))
+
+
+def claim_period_end(claim: Claim):
+    """The last day a claim can count: its period's end, or, when the source gives none, the
+    day its figure is as of (a figure cannot count what happened after it was given); None
+    when it has neither, and the period is open."""
+    return claim.period_end or claim.as_of
+
+
+def incidents_in_claim_scope(claim: Claim) -> QuerySet[Incident]:
+    """The register's published incidents that the claim may count, in one query.
+
+    - Period: the incident's days overlap the claim's. An incident runs from `date_start` to
+      `date_end`, or is the one day `date_start` without an end; dates are stored as the first
+      and last day of their precision's unit, so the overlap is read from them as the
+      incidents' `date_from`/`date_to` filters read it. The claim runs from `period_start`
+      (open when empty) to `claim_period_end`.
+    - Region: the claim's region and every unit beneath it; no region is the whole country.
+      An incident of no known region is in the scope only of a claim on the whole country.
+    - Types: one of the claim's incident types; no types is any type.
+    """
+    incidents = Incident.objects.published()
+    if claim.period_start is not None:
+        incidents = incidents.annotate(last_possible_day=Coalesce("date_end", "date_start")).filter(
+            last_possible_day__gte=claim.period_start
+        )
+    end = claim_period_end(claim)
+    if end is not None:
+        incidents = incidents.filter(date_start__lte=end)
+    if claim.region_id is not None:
+        # A subquery rather than `claim.region`: the caller's claim need not have it loaded.
+        path = Region.objects.filter(pk=claim.region_id).values("path")[:1]
+        incidents = incidents.filter(region__path__startswith=Subquery(path))
+    types = ClaimIncidentType.objects.filter(claim_id=claim.pk)
+    incidents = incidents.filter(
+        ~Exists(types) | Q(incident_type__in=types.values("incident_type_id"))
+    )
+    return incidents.select_related("incident_type", "region").order_by("date_start", "id")
