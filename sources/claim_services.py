@@ -25,9 +25,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.errors import Refused
-from incidents.models import IncidentType, PublicationStatus
+from incidents.demo_markers import FICTIONAL, FICTIONAL_URL
+from incidents.models import Incident, IncidentType, PublicationStatus
 from incidents.services import is_own_work
-from sources.models import Claim, ClaimIncidentType
+from sources.models import Claim, ClaimIncident, ClaimIncidentType, ClaimRelation
 
 ADD_CLAIM_PERMISSION = "sources.add_claim"
 EDIT_CLAIM_PERMISSION = "sources.change_claim"
@@ -308,3 +309,98 @@ def claim_withdraw(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Cla
     claim.withdrawn_at = timezone.now()
     claim.withdrawal_reason = reason.strip()
     return _save_version(claim, ["publication_status", "withdrawn_at", "withdrawal_reason"])
+
+
+# --- Links to the register's incidents --------------------------------------------------------
+
+
+def claim_linking_refusal(*, claim: Claim, actor: AbstractBaseUser) -> str | None:
+    """Why `actor` may not link incidents to the claim, or change or remove its links, now;
+    None when they may. Links follow the claim's content: drafts by its editors, claims in
+    review by reviewers; the admin shows the same sentence."""
+    if claim.publication_status in (PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN):
+        return (
+            f"{claim.public_id} is {claim.get_publication_status_display().lower()}, so its links "
+            "to incidents stay as they are: they will change through a correction, which is not "
+            "built yet for claims."
+        )
+    return claim_editing_refusal(claim=claim, actor=actor)
+
+
+def _is_fictional_claim(claim: Claim) -> bool:
+    return claim.source.url.startswith(FICTIONAL_URL)
+
+
+def _is_fictional_incident(incident: Incident) -> bool:
+    return incident.summary.startswith(FICTIONAL)
+
+
+def _require_linkable(claim: Claim, actor: AbstractBaseUser) -> None:
+    refusal = claim_linking_refusal(claim=claim, actor=actor)
+    if refusal:
+        raise ClaimRefused(refusal)
+
+
+@transaction.atomic
+def claim_incident_link(
+    *,
+    claim: Claim,
+    incident: Incident,
+    actor: AbstractBaseUser,
+    relation: str = ClaimRelation.COUNTED,
+    note: str = "",
+) -> ClaimIncident:
+    """Link a published incident of the register to a draft claim or one in review."""
+    claim = Claim.objects.select_for_update().select_related("source").get(pk=claim.pk)
+    _require_linkable(claim, actor)
+    incident = Incident.objects.get(pk=incident.pk)
+    if incident.publication_status != PublicationStatus.PUBLISHED:
+        raise ValidationError(
+            {
+                "incident": f"{incident.public_id} is not published: a claim is compared only "
+                "with the register's published incidents."
+            }
+        )
+    if _is_fictional_claim(claim) != _is_fictional_incident(incident):
+        raise ValidationError(
+            {
+                "incident": f"{incident.public_id} is a fictional demo record and "
+                f"{claim.public_id} is not (or the reverse): real and fictional records are "
+                "never linked."
+            }
+        )
+    if ClaimIncident.objects.filter(claim=claim, incident=incident).exists():
+        raise ValidationError(
+            {"incident": f"{incident.public_id} is already linked to {claim.public_id}."}
+        )
+    link = ClaimIncident(
+        claim=claim, incident=incident, relation=relation, note=note.strip(), linked_by=actor
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def claim_incident_update(
+    *, link: ClaimIncident, actor: AbstractBaseUser, relation: str, note: str
+) -> ClaimIncident:
+    """Change how a linked incident relates to its claim, and the note saying why."""
+    claim = Claim.objects.select_for_update().get(pk=link.claim_id)
+    _require_linkable(claim, actor)
+    link = ClaimIncident.objects.select_for_update().get(pk=link.pk)
+    if link.relation == relation and link.note == note.strip():
+        return link
+    link.relation = relation
+    link.note = note.strip()
+    link.full_clean()
+    link.save(update_fields=["relation", "note", "updated_at"])
+    return link
+
+
+@transaction.atomic
+def claim_incident_unlink(*, link: ClaimIncident, actor: AbstractBaseUser) -> None:
+    """Remove an incident's link to a claim; the history keeps it."""
+    claim = Claim.objects.select_for_update().get(pk=link.claim_id)
+    _require_linkable(claim, actor)
+    ClaimIncident.objects.filter(pk=link.pk).delete()
