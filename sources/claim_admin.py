@@ -33,6 +33,7 @@ from incidents.forms import text_box
 from incidents.models import IncidentType, PublicationStatus
 from incidents.services import is_own_work
 from sources import services
+from sources.claim_link_admin import claim_incidents_view
 from sources.models import Claim
 
 EDIT_PERMISSION = "sources.change_claim"
@@ -322,6 +323,12 @@ class ClaimAdmin(HistoryAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     ) -> HttpResponse:
         if obj is not None:
             context["workflow"] = self._workflow(request, obj)
+            if request.user.has_perm(EDIT_PERMISSION):
+                context["incidents_url"] = reverse(
+                    "admin:sources_claim_incidents",
+                    args=[quote(obj.pk)],
+                    current_app=self.admin_site.name,
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _step_url(self, claim: Claim, name: str) -> str:
@@ -382,8 +389,16 @@ class ClaimAdmin(HistoryAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
             self.admin_site.admin_view(self.step_view),
             name="sources_claim_transition",
         )
-        # Before the defaults: their "<path:object_id>/" catch-all would swallow it.
-        return [step, *super().get_urls()]
+        incidents = path(
+            "<path:object_id>/incidents/",
+            self.admin_site.admin_view(self.incidents_view),
+            name="sources_claim_incidents",
+        )
+        # Before the defaults: their "<path:object_id>/" catch-all would swallow them.
+        return [step, incidents, *super().get_urls()]
+
+    def incidents_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return claim_incidents_view(self, request, object_id)
 
     def step_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
         # The right before the record, and before the step: whoever may not see claims learns

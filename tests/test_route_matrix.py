@@ -160,6 +160,8 @@ ROUTES: dict[str, Access] = {
     "admin/sources/claim/<path:object_id>/transition/<str:name>/": permission(
         "sources.review_claim"
     ),
+    # The incidents a claim counts: linking them is editing the claim.
+    "admin/sources/claim/<path:object_id>/incidents/": permission("sources.change_claim"),
 }
 
 HOW_TO_CLASSIFY = (
