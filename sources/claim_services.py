@@ -9,8 +9,12 @@ created it or last changed its content), and no lost updates (a form opened at a
 is refused). Each function is keyword-only and atomic, locks the claim, and refuses with a
 sentence (`ClaimRefused`) or a `ValidationError` on the field that is wrong.
 
+The links from a claim to the register's incidents it counts (`claim_incident_link`, `_update`,
+`_unlink`) follow the claim's editing rule, and join only published incidents, never a real
+record to a fictional one.
+
 Corrections of published claims are not built yet: until they are, a published claim changes
-only by being withdrawn.
+only by being withdrawn, and its links stay as they are.
 """
 
 from __future__ import annotations
