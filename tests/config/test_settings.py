@@ -19,6 +19,10 @@ from config.env import (
 )
 from tests.config.starting import BASE_DIR, SAFE_PRODUCTION, start
 
+# A development start that names a database, so that loading the settings never starts (and
+# leaves running) the developer's embedded server; nothing here connects to it.
+DEVELOPMENT = {"DJANGO_ENV": "development", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unused"}
+
 
 @pytest.mark.parametrize(
     "owner", ["", "postgres://register_owner:s3cret@db.internal:5432/register"]
@@ -111,7 +115,7 @@ def test_an_invalid_encryption_key_stops_the_start_and_is_not_printed(keys):
 
 
 def test_an_invalid_encryption_key_stops_development_too():
-    result = start({"DJANGO_ENV": "development", "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"})
+    result = start({**DEVELOPMENT, "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"})
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key" in result.stderr
 
@@ -145,7 +149,7 @@ def test_an_owner_url_that_is_not_postgresql_is_refused_by_its_name():
 
 
 def test_the_proxy_count_of_earlier_versions_is_refused():
-    result = start({"DJANGO_ENV": "development", "TRUSTED_PROXY_COUNT": "1"})
+    result = start({**DEVELOPMENT, "TRUSTED_PROXY_COUNT": "1"})
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT is no longer read" in result.stderr
 
