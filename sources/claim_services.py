@@ -25,13 +25,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from core.errors import Refused
 from incidents.demo_markers import FICTIONAL, FICTIONAL_URL
 from incidents.models import Incident, IncidentType, PublicationStatus
 from incidents.services import is_own_work
+from incidents.services.rules import locked, save_version
 from sources.models import Claim, ClaimIncident, ClaimIncidentType, ClaimRelation
 
 ADD_CLAIM_PERMISSION = "sources.add_claim"
@@ -77,12 +77,6 @@ def _require(actor: AbstractBaseUser, permission: str, doing: str) -> None:
         raise ClaimRefused(f"You do not have permission to {doing}.")
 
 
-def _locked(claim: Claim) -> Claim:
-    # Re-read under a row lock: the caller's copy may be stale, and two reviewers must not both
-    # act on the same state.
-    return Claim.objects.select_for_update().get(pk=claim.pk)
-
-
 def _require_status(claim: Claim, *allowed: str, doing: str) -> None:
     if claim.publication_status not in allowed:
         names = " or ".join(PublicationStatus(status).label.lower() for status in allowed)
@@ -90,13 +84,6 @@ def _require_status(claim: Claim, *allowed: str, doing: str) -> None:
             f"Only a claim that is {names} can be {doing}; {claim.public_id} is "
             f"{claim.get_publication_status_display().lower()}."
         )
-
-
-def _save_version(claim: Claim, fields: Iterable[str]) -> Claim:
-    claim.version = F("version") + 1
-    claim.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
-    claim.refresh_from_db()
-    return claim
 
 
 def claim_editing_refusal(
@@ -223,7 +210,7 @@ def claim_update(
     """Save changes to a claim, refusing a stale form. A change of content makes `actor` the
     last editor, whom four eyes then keeps from publishing it."""
     _require(actor, EDIT_CLAIM_PERMISSION, "edit claims")
-    current = _locked(claim)
+    current = locked(claim)
     _check_version(current, version)
     _check_fields(data)
     changed = {name: value for name, value in data.items() if not _same(current, name, value)}
@@ -240,7 +227,7 @@ def claim_update(
         current.last_edited_by = actor
         fields.append("last_edited_by")
     # The stripped texts are saved as cleaned, whether or not the form changed them.
-    return _save_version(current, [*fields, "method", "quotation", "internal_notes"])
+    return save_version(current, [*fields, "method", "quotation", "internal_notes"])
 
 
 # --- The review workflow ----------------------------------------------------------------------
@@ -249,7 +236,7 @@ def claim_update(
 @transaction.atomic
 def claim_submit_for_review(*, claim: Claim, actor: AbstractBaseUser) -> Claim:
     """Send a draft claim to review."""
-    claim = _locked(claim)
+    claim = locked(claim)
     _require(actor, EDIT_CLAIM_PERMISSION, "submit claims for review")
     _require_status(claim, PublicationStatus.DRAFT, doing="submitted for review")
     missing = claim_missing_for_submission(claim)
@@ -260,13 +247,13 @@ def claim_submit_for_review(*, claim: Claim, actor: AbstractBaseUser) -> Claim:
     claim.publication_status = PublicationStatus.IN_REVIEW
     claim.submitted_at = timezone.now()
     claim.last_edited_by = actor
-    return _save_version(claim, ["publication_status", "submitted_at", "last_edited_by"])
+    return save_version(claim, ["publication_status", "submitted_at", "last_edited_by"])
 
 
 @transaction.atomic
 def claim_return_to_draft(*, claim: Claim, actor: AbstractBaseUser, comment: str) -> Claim:
     """Send a claim in review back to its author, saying what to change."""
-    claim = _locked(claim)
+    claim = locked(claim)
     _require(actor, REVIEW_CLAIM_PERMISSION, "return claims to draft")
     _require_status(claim, PublicationStatus.IN_REVIEW, doing="returned to draft")
     if not comment.strip():
@@ -277,7 +264,7 @@ def claim_return_to_draft(*, claim: Claim, actor: AbstractBaseUser, comment: str
     claim.review_comment = comment.strip()
     claim.returned_at = timezone.now()
     claim.reviewed_by = actor
-    return _save_version(
+    return save_version(
         claim, ["publication_status", "review_comment", "returned_at", "reviewed_by"]
     )
 
@@ -285,7 +272,7 @@ def claim_return_to_draft(*, claim: Claim, actor: AbstractBaseUser, comment: str
 @transaction.atomic
 def claim_publish(*, claim: Claim, actor: AbstractBaseUser) -> Claim:
     """Publish a claim in review. Four eyes: never by its creator or its last editor."""
-    claim = _locked(claim)
+    claim = locked(claim)
     _require(actor, PUBLISH_CLAIM_PERMISSION, "publish claims")
     _require_status(claim, PublicationStatus.IN_REVIEW, doing="published")
     if is_own_work(actor=actor, record=claim):
@@ -295,7 +282,7 @@ def claim_publish(*, claim: Claim, actor: AbstractBaseUser) -> Claim:
     claim.publication_status = PublicationStatus.PUBLISHED
     claim.published_at = timezone.now()
     claim.reviewed_by = actor
-    return _save_version(claim, ["publication_status", "published_at", "reviewed_by"])
+    return save_version(claim, ["publication_status", "published_at", "reviewed_by"])
 
 
 @transaction.atomic
@@ -304,7 +291,7 @@ def claim_withdraw(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Cla
 
     One reviewer may do it alone, as for incidents: it takes words off the public record.
     """
-    claim = _locked(claim)
+    claim = locked(claim)
     _require(actor, PUBLISH_CLAIM_PERMISSION, "withdraw claims")
     _require_status(claim, PublicationStatus.PUBLISHED, doing="withdrawn")
     if not reason.strip():
@@ -312,7 +299,7 @@ def claim_withdraw(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Cla
     claim.publication_status = PublicationStatus.WITHDRAWN
     claim.withdrawn_at = timezone.now()
     claim.withdrawal_reason = reason.strip()
-    return _save_version(claim, ["publication_status", "withdrawn_at", "withdrawal_reason"])
+    return save_version(claim, ["publication_status", "withdrawn_at", "withdrawal_reason"])
 
 
 # --- Links to the register's incidents --------------------------------------------------------

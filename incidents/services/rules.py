@@ -4,7 +4,7 @@ no lost updates; and the errors they raise."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -37,6 +37,9 @@ ADD_PERMISSION = "incidents.add_incident"
 EDIT_PERMISSION = "incidents.change_incident"
 DELETE_PERMISSION = "incidents.delete_incident"
 
+# A record under review with a `version` that every save raises: an incident, or a claim.
+VersionedRecord = TypeVar("VersionedRecord", bound=models.Model)
+
 # Fields staff change directly in every status: they never reach the public.
 STAFF_FIELDS = ("internal_notes", "assigned_to")
 EDITABLE_FIELDS = (*CONTENT_FIELDS, *STAFF_FIELDS)
@@ -66,10 +69,10 @@ class EditConflict(TransitionError):
 # --- Small helpers ----------------------------------------------------------------------------
 
 
-def locked(incident: Incident) -> Incident:
-    # Re-read under a row lock: the caller's copy may be stale, and two reviewers must not both
-    # act on the same state.
-    return Incident.objects.select_for_update().get(pk=incident.pk)
+def locked(record: VersionedRecord) -> VersionedRecord:
+    """The record re-read under a row lock: the caller's copy may be stale, and two reviewers
+    must not both act on the same state. Incidents and claims (`sources.claim_services`) alike."""
+    return type(record).objects.select_for_update().get(pk=record.pk)
 
 
 def require(actor: AbstractBaseUser, permission: str, doing: str) -> None:
@@ -93,11 +96,13 @@ def require_status(incident: Incident, *allowed: str, doing: str) -> None:
         )
 
 
-def save_version(incident: Incident, fields: Iterable[str]) -> Incident:
-    incident.version = F("version") + 1
-    incident.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
-    incident.refresh_from_db()
-    return incident
+def save_version(record: VersionedRecord, fields: Iterable[str]) -> VersionedRecord:
+    """Save `fields` of an incident or a claim and raise its version, which refuses every form
+    opened at the older one."""
+    record.version = F("version") + 1
+    record.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+    record.refresh_from_db()
+    return record
 
 
 def has_evidence(incident: Incident) -> bool:
